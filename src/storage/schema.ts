@@ -1,0 +1,287 @@
+/**
+ * The database schema: the single source of truth. drizzle-kit generates the SQL
+ * migrations in ./migrations from this file; never edit a generated migration.
+ *
+ * Invariant: every table carries `workspace_id`, and it leads every primary key and
+ * every index, so the schema can be distributed by workspace (Citus) unchanged.
+ * Money is `numeric(18,2)` (exact); times are `timestamptz` (UTC); a calendar day in
+ * the workspace time zone is a `date`, computed once at write time.
+ */
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  date,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgTable,
+  primaryKey,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+
+const money = (name: string) => numeric(name, { precision: 18, scale: 2 });
+const id = () => bigint('id', { mode: 'number' }).generatedByDefaultAsIdentity();
+const workspaceId = () => bigint('workspace_id', { mode: 'number' }).notNull();
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+
+export const workspaces = pgTable('workspaces', {
+  workspaceId: bigint('workspace_id', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
+  name: text('name').notNull().unique(),
+  createdAt: createdAt(),
+});
+
+/** Key → JSON value; keys and value shapes are validated by core/settings. */
+export const settings = pgTable(
+  'settings',
+  {
+    workspaceId: workspaceId(),
+    key: text('key').notNull(),
+    value: jsonb('value').notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.key] })],
+);
+
+export const customers = pgTable(
+  'customers',
+  {
+    workspaceId: workspaceId(),
+    id: id(),
+    name: text('name'),
+    birthday: date('birthday'),
+    gender: text('gender'),
+    need: text('need'),
+    source: text('source'),
+    preferredChannel: text('preferred_channel'),
+    managerId: bigint('manager_id', { mode: 'number' }),
+    tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
+    custom: jsonb('custom').notNull().default(sql`'{}'::jsonb`),
+    /** Set when this customer was merged into another; such rows are hidden from lists. */
+    mergedInto: bigint('merged_into', { mode: 'number' }),
+    // Per-customer aggregates, kept in step with orders in the same transaction
+    // (purchase = completed order with amount > 0).
+    firstPurchaseOn: date('first_purchase_on'),
+    /** The customer's first purchase (earliest by time, then arrival): the one primary order. */
+    firstOrderId: bigint('first_order_id', { mode: 'number' }),
+    lastPurchaseOn: date('last_purchase_on'),
+    purchaseDays: integer('purchase_days').notNull().default(0),
+    purchases: integer('purchases').notNull().default(0),
+    revenue: money('revenue').notNull().default('0'),
+    /** Median of the customer's own intervals (days) when they have ≥ 2 intervals. */
+    ownCycleDays: numeric('own_cycle_days', { precision: 10, scale: 1 }),
+    status: text('status').notNull().default('lead'),
+    statusSince: date('status_since'),
+    /** A status set by hand (e.g. lost after a complaint); cleared by the next purchase. */
+    manualStatus: text('manual_status'),
+    rScore: smallint('r_score'),
+    fScore: smallint('f_score'),
+    mScore: smallint('m_score'),
+    rfmSegment: text('rfm_segment'),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.id] }),
+    index('customers_status_idx').on(t.workspaceId, t.status),
+    index('customers_last_purchase_idx').on(t.workspaceId, t.lastPurchaseOn),
+    index('customers_manager_idx').on(t.workspaceId, t.managerId),
+  ],
+);
+
+/**
+ * Every way to recognise a person: kind ∈ external | phone (E.164) | email
+ * (lower-cased) | telegram | whatsapp | vk | max. Unique per workspace, so one
+ * identifier can never belong to two customers.
+ */
+export const customerIdentifiers = pgTable(
+  'customer_identifiers',
+  {
+    workspaceId: workspaceId(),
+    kind: text('kind').notNull(),
+    value: text('value').notNull(),
+    customerId: bigint('customer_id', { mode: 'number' }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.kind, t.value] }),
+    index('customer_identifiers_customer_idx').on(t.workspaceId, t.customerId),
+  ],
+);
+
+export const categories = pgTable(
+  'categories',
+  { workspaceId: workspaceId(), id: id(), name: text('name').notNull(), createdAt: createdAt() },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.id] }),
+    uniqueIndex('categories_name_idx').on(t.workspaceId, t.name),
+  ],
+);
+
+export const products = pgTable(
+  'products',
+  {
+    workspaceId: workspaceId(),
+    id: id(),
+    name: text('name').notNull(),
+    categoryId: bigint('category_id', { mode: 'number' }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.id] }),
+    uniqueIndex('products_name_idx').on(t.workspaceId, t.name),
+  ],
+);
+
+export const staff = pgTable(
+  'staff',
+  { workspaceId: workspaceId(), id: id(), name: text('name').notNull(), createdAt: createdAt() },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.id] }), uniqueIndex('staff_name_idx').on(t.workspaceId, t.name)],
+);
+
+export const branches = pgTable(
+  'branches',
+  { workspaceId: workspaceId(), id: id(), name: text('name').notNull(), createdAt: createdAt() },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.id] }),
+    uniqueIndex('branches_name_idx').on(t.workspaceId, t.name),
+  ],
+);
+
+/**
+ * Receipts, visits, online orders, packages. `order_key` is the order's identity:
+ * `x:` + the source's order id, or `c:` + a content key when the source has none,
+ * so importing one file twice adds nothing. The identity column `id` also records
+ * arrival order (ties on the same instant are ordered by it).
+ * `customer_id` is null for an anonymous receipt (a walk-in sale with no customer):
+ * kept and shown, never counted in customer metrics.
+ */
+export const orders = pgTable(
+  'orders',
+  {
+    workspaceId: workspaceId(),
+    id: id(),
+    orderKey: text('order_key').notNull(),
+    externalId: text('external_id'),
+    customerId: bigint('customer_id', { mode: 'number' }),
+    orderedAt: timestamp('ordered_at', { withTimezone: true }).notNull(),
+    /** Calendar day of `ordered_at` in the workspace time zone. */
+    orderedOn: date('ordered_on').notNull(),
+    amount: money('amount').notNull(),
+    cost: money('cost'),
+    status: text('status').notNull().default('completed'),
+    channel: text('channel'),
+    source: text('source'),
+    staffId: bigint('staff_id', { mode: 'number' }),
+    branchId: bigint('branch_id', { mode: 'number' }),
+    importBatchId: bigint('import_batch_id', { mode: 'number' }),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.id] }),
+    uniqueIndex('orders_key_idx').on(t.workspaceId, t.orderKey),
+    index('orders_customer_idx').on(t.workspaceId, t.customerId, t.orderedAt),
+    index('orders_ordered_on_idx').on(t.workspaceId, t.orderedOn),
+  ],
+);
+
+export const orderLines = pgTable(
+  'order_lines',
+  {
+    workspaceId: workspaceId(),
+    orderId: bigint('order_id', { mode: 'number' }).notNull(),
+    lineNo: integer('line_no').notNull(),
+    productId: bigint('product_id', { mode: 'number' }),
+    item: text('item'),
+    categoryId: bigint('category_id', { mode: 'number' }),
+    quantity: numeric('quantity', { precision: 14, scale: 3 }).notNull().default('1'),
+    unitPrice: numeric('unit_price', { precision: 18, scale: 4 }),
+    amount: money('amount').notNull(),
+    staffId: bigint('staff_id', { mode: 'number' }),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.orderId, t.lineNo] })],
+);
+
+/** One run of an import; a re-run of an unfinished batch of the same file resumes it. */
+export const importBatches = pgTable(
+  'import_batches',
+  {
+    workspaceId: workspaceId(),
+    id: id(),
+    kind: text('kind').notNull(),
+    fileName: text('file_name').notNull(),
+    fileHash: text('file_hash').notNull(),
+    options: jsonb('options').notNull().default(sql`'{}'::jsonb`),
+    status: text('status').notNull().default('running'),
+    /** Last source line whose effects are committed; a resumed run skips up to it. */
+    lastLine: integer('last_line').notNull().default(1),
+    rows: integer('rows').notNull().default(0),
+    imported: integer('imported').notNull().default(0),
+    skipped: integer('skipped').notNull().default(0),
+    rejectedCount: integer('rejected_count').notNull().default(0),
+    customersCreated: integer('customers_created').notNull().default(0),
+    customersMatched: integer('customers_matched').notNull().default(0),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.id] }),
+    index('import_batches_file_idx').on(t.workspaceId, t.fileHash, t.kind),
+  ],
+);
+
+export const importRejects = pgTable(
+  'import_rejects',
+  {
+    workspaceId: workspaceId(),
+    batchId: bigint('batch_id', { mode: 'number' }).notNull(),
+    line: integer('line').notNull(),
+    column: text('column'),
+    reason: text('reason').notNull(),
+    raw: text('raw'),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.batchId, t.line] })],
+);
+
+/**
+ * The customer timeline: orders, status changes, returns, notes, field conflicts
+ * (an import offered a different value than the one kept), merges. Append-only.
+ */
+export const events = pgTable(
+  'events',
+  {
+    workspaceId: workspaceId(),
+    id: id(),
+    customerId: bigint('customer_id', { mode: 'number' }).notNull(),
+    type: text('type').notNull(),
+    occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull().defaultNow(),
+    data: jsonb('data').notNull().default(sql`'{}'::jsonb`),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.id] }),
+    index('events_customer_idx').on(t.workspaceId, t.customerId, t.occurredAt),
+  ],
+);
+
+/** Every lifecycle status change: from, to, the day it took effect, and why. */
+export const statusHistory = pgTable(
+  'status_history',
+  {
+    workspaceId: workspaceId(),
+    id: id(),
+    customerId: bigint('customer_id', { mode: 'number' }).notNull(),
+    fromStatus: text('from_status'),
+    toStatus: text('to_status').notNull(),
+    changedOn: date('changed_on').notNull(),
+    reason: text('reason').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.id] }),
+    index('status_history_customer_idx').on(t.workspaceId, t.customerId, t.changedOn),
+  ],
+);
