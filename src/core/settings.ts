@@ -5,6 +5,7 @@ import { z } from 'zod';
  * key → JSON; this schema is the only place that knows what they mean.
  */
 export const SETTINGS = {
+  business_name: { schema: z.string().min(1).max(200).nullable(), default: null, help: 'name of the business' },
   currency: { schema: z.string().regex(/^[A-Z]{3}$/), default: 'RUB', help: 'ISO 4217 currency code' },
   timezone: {
     schema: z.string().refine(isTimeZone, 'an IANA time zone such as Europe/Moscow'),

@@ -1,0 +1,115 @@
+/**
+ * Fills a workspace with the deterministic demo salon (core/demo), through the same
+ * chunk writer as imports: identity resolution, catalog, orders, aggregates. Orders are
+ * keyed by their demo ids, so loading the demo twice adds nothing.
+ */
+import type { Day } from '../../core/day.ts';
+import { generateSalonDemo } from '../../core/demo/salon.ts';
+import type { AssembledOrder } from '../../core/import/rows.ts';
+import { zonedWallTimeToUtc } from '../../core/import/values.ts';
+import { resolveSettings } from '../../core/settings.ts';
+import type { Database } from '../../storage/connect.ts';
+import { saveSetting, loadSettings } from '../../storage/queries/settings.ts';
+import { workspaceCounts, type WorkspaceCounts } from '../../storage/queries/summary.ts';
+import { ChunkWriter } from '../import/chunk-writer.ts';
+import type { PersonInput } from '../import/resolve-customers.ts';
+
+/** The demo business lives in Moscow: its wall-clock times are Moscow times. */
+const DEMO_TIME_ZONE = 'Europe/Moscow';
+const CHUNK = 5000;
+
+export interface DemoResult extends WorkspaceCounts {
+  name: string;
+  asOf: Day;
+  seed: number | null;
+  customersCreated: number;
+  ordersCreated: number;
+}
+
+export async function loadDemo(
+  db: Database,
+  workspaceId: number,
+  opts: { asOf: Day; seed?: number; customers?: number },
+): Promise<DemoResult> {
+  const demo = generateSalonDemo({
+    asOf: opts.asOf,
+    ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+    ...(opts.customers !== undefined ? { customers: opts.customers } : {}),
+  });
+  const stored = await loadSettings(db, workspaceId);
+  // A fresh workspace gets the demo's own zone, so its days are the salon's days.
+  if (!('timezone' in stored)) await saveSetting(db, workspaceId, 'timezone', DEMO_TIME_ZONE);
+  if (!('business_name' in stored)) await saveSetting(db, workspaceId, 'business_name', demo.name);
+  const settings = resolveSettings(await loadSettings(db, workspaceId));
+  const counters = { rows: 0, imported: 0, skipped: 0, rejectedCount: 0, customersCreated: 0, customersMatched: 0 };
+  const writer = new ChunkWriter(db, db, 'per-chunk', workspaceId, null, counters, settings);
+
+  for (let i = 0; i < demo.customers.length; i += CHUNK) {
+    const people: (PersonInput & { managerName: string | null })[] = demo.customers.slice(i, i + CHUNK).map((c, j) => ({
+      line: i + j + 2,
+      keys: { external: c.externalId, phone: c.phone, email: c.email, telegram: c.telegram },
+      profile: {
+        name: c.name,
+        birthday: c.birthday,
+        gender: c.gender,
+        source: c.source,
+        preferredChannel: c.preferredChannel,
+        tags: c.tags,
+      },
+      managerName: c.manager,
+    }));
+    await writer.writeCustomers(people, [], i + CHUNK, people.length);
+  }
+  for (let i = 0; i < demo.orders.length; i += CHUNK) {
+    const orders: AssembledOrder[] = demo.orders.slice(i, i + CHUNK).map((o, j) => {
+      const [y, mo, d, h, mi] = o.localDateTime.split(/[- :]/).map(Number) as [number, number, number, number, number];
+      return {
+        key: `x:${o.externalId}`,
+        externalId: o.externalId,
+        customer: {
+          externalId: o.customerExternalId,
+          phone: null,
+          email: null,
+          name: null,
+          birthday: null,
+          gender: null,
+          telegram: null,
+          whatsapp: null,
+          vk: null,
+          max: null,
+        },
+        at: zonedWallTimeToUtc(y, mo, d, h, mi, 0, DEMO_TIME_ZONE),
+        day: o.day,
+        status: o.status,
+        totalCents: o.amountCents,
+        costCents: null,
+        lines: o.lines.map((l) => ({
+          item: l.service,
+          sku: null,
+          category: l.category,
+          quantity: l.quantity,
+          unitPriceCents: null,
+          amountCents: l.amountCents,
+          staff: o.staff,
+        })),
+        staff: o.staff,
+        branch: o.branch,
+        channel: null,
+        source: null,
+        firstLine: i + j + 2,
+        lastLine: i + j + 2,
+        rowCount: 1,
+      };
+    });
+    await writer.writeOrders(orders, [], i + CHUNK, orders.length);
+  }
+  const counts = await workspaceCounts(db, workspaceId);
+  return {
+    name: demo.name,
+    asOf: opts.asOf,
+    seed: opts.seed ?? null,
+    customersCreated: counters.customersCreated,
+    ordersCreated: writer.ordersCreated,
+    ...counts,
+  };
+}

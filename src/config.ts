@@ -1,0 +1,25 @@
+/**
+ * The only reader of process.env. Validated once; everything else receives values.
+ */
+import { z } from 'zod';
+
+const EnvSchema = z.object({
+  DATABASE_URL: z.string().min(1).optional(),
+  COMEBACK_DATA_DIR: z.string().min(1).optional(),
+  COMEBACK_WORKSPACE: z.string().min(1).optional(),
+  PORT: z.coerce.number().int().positive().max(65535).optional(),
+  NO_COLOR: z.string().optional(),
+  CI: z.string().optional(),
+  COMEBACK_DEBUG: z.string().optional(),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export function readEnv(env: NodeJS.ProcessEnv = process.env): Env {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`bad environment variable ${String(issue?.path[0])}: ${issue?.message}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,157 @@
+/**
+ * One way to talk to either database: embedded PGlite in a data folder (the default, for a
+ * salon on a laptop) or PostgreSQL from a URL. Both get the same migrations, the same
+ * type parsing (bigint → number, date → 'YYYY-MM-DD', numeric → exact string) and the
+ * same small `Sql` surface that the queries in ./queries use.
+ */
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
+import pg from 'pg';
+import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.ts';
+
+const MIGRATIONS = fileURLToPath(new URL('./migrations', import.meta.url));
+
+/** Plain parameterised SQL: the one primitive every query module is written against. */
+export interface Sql {
+  query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+}
+
+export interface Database extends Sql {
+  readonly kind: 'pglite' | 'postgres';
+  /** Runs `fn` in one transaction: all of its writes commit together or none do. */
+  transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface ConnectOptions {
+  /** PostgreSQL URL; wins over dataDir. */
+  databaseUrl?: string | undefined;
+  /** Embedded database folder (PGlite). */
+  dataDir?: string | undefined;
+  /** Apply pending migrations (default true). */
+  migrate?: boolean;
+}
+
+// int8 ids and counts fit in a double for any realistic workspace; dates stay calendar days.
+const INT8 = 20;
+const DATE = 1082;
+
+export async function connect(options: ConnectOptions): Promise<Database> {
+  const db = options.databaseUrl
+    ? await connectPostgres(options.databaseUrl)
+    : await connectPglite(options.dataDir ?? './comeback-data');
+  if (options.migrate !== false) await db.migrateSchema();
+  return db;
+}
+
+type Internal = Database & { migrateSchema(): Promise<void> };
+
+async function connectPglite(dataDir: string): Promise<Internal> {
+  const dir = resolve(dataDir);
+  mkdirSync(dir, { recursive: true });
+  // Two processes must never open one data dir; the lock also makes a stale
+  // postmaster.pid (left by kill -9) safe to clear.
+  const lock: DataDirLock = acquireDataDirLock(dir);
+  let client: PGlite;
+  try {
+    client = new PGlite(dir, {
+      parsers: {
+        [INT8]: (v: string) => Number(v),
+        [pgliteTypes.DATE]: (v: string) => v,
+      },
+    });
+    await client.waitReady;
+    await client.exec(`SET TIME ZONE 'UTC'`);
+  } catch (e) {
+    lock.release();
+    throw e;
+  }
+  // PGlite runs one query at a time; transactions are serialised by its own mutex.
+  const db: Internal = {
+    kind: 'pglite',
+    async query<T>(text: string, params?: unknown[]) {
+      const res = await client.query<T>(text, params);
+      return res.rows;
+    },
+    async transaction<T>(fn: (tx: Sql) => Promise<T>) {
+      return client.transaction(async (tx) =>
+        fn({
+          async query<R>(text: string, params?: unknown[]) {
+            return (await tx.query<R>(text, params)).rows;
+          },
+        }),
+      );
+    },
+    async migrateSchema() {
+      await migratePglite(drizzlePglite(client), { migrationsFolder: MIGRATIONS });
+    },
+    async close() {
+      try {
+        await client.close();
+      } finally {
+        lock.release();
+      }
+    },
+  };
+  return db;
+}
+
+async function connectPostgres(url: string): Promise<Internal> {
+  const typeParsers = {
+    getTypeParser(oid: number, format?: string) {
+      if (oid === INT8) return (v: string) => Number(v);
+      if (oid === DATE) return (v: string) => v;
+      return pg.types.getTypeParser(oid, format as 'text');
+    },
+  };
+  const pool = new pg.Pool({ connectionString: url, max: 8, types: typeParsers, options: '-c TimeZone=UTC' });
+  // Fail fast with a clear message when the server is not there.
+  const probe = await pool.connect();
+  probe.release();
+  const db: Internal = {
+    kind: 'postgres',
+    async query<T>(text: string, params?: unknown[]) {
+      const res = await pool.query(text, params);
+      return res.rows as T[];
+    },
+    async transaction<T>(fn: (tx: Sql) => Promise<T>) {
+      const c = await pool.connect();
+      try {
+        await c.query('BEGIN');
+        const out = await fn({
+          async query<R>(text: string, params?: unknown[]) {
+            return (await c.query(text, params)).rows as R[];
+          },
+        });
+        await c.query('COMMIT');
+        return out;
+      } catch (e) {
+        await c.query('ROLLBACK').catch(() => {});
+        throw e;
+      } finally {
+        c.release();
+      }
+    },
+    async migrateSchema() {
+      // Serialise concurrent starts against one server (two processes migrating at once).
+      const c = await pool.connect();
+      try {
+        await c.query('SELECT pg_advisory_lock(7243901)');
+        await migratePg(drizzlePg(c), { migrationsFolder: MIGRATIONS });
+      } finally {
+        await c.query('SELECT pg_advisory_unlock(7243901)').catch(() => {});
+        c.release();
+      }
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+  return db;
+}
