@@ -27,7 +27,8 @@ function* files(dir) {
   }
 }
 
-const importRe = /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
+const importRe =
+  /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
 const problems = [];
 for (const [layer, rule] of Object.entries(rules)) {
   let dir;
@@ -45,7 +46,10 @@ for (const [layer, rule] of Object.entries(rules)) {
       if (spec.startsWith('.')) {
         const target = relative(join(root, 'src'), resolve(dirname(file), spec));
         const targetLayer = target.split('/')[0].replace(/\.(ts|js)$/, '');
-        if (!rule.layers.includes(targetLayer)) problems.push(`${where}: ${layer} must not import ${layer === targetLayer ? '' : targetLayer} (${spec})`);
+        if (!rule.layers.includes(targetLayer))
+          problems.push(
+            `${where}: ${layer} must not import ${layer === targetLayer ? '' : targetLayer} (${spec})`,
+          );
       } else if (rule.packages === 'pure') {
         if (!PURE_LIBS.has(spec)) problems.push(`${where}: core must not import the package ${spec}`);
       }

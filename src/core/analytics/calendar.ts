@@ -9,12 +9,21 @@ export function monthIndexOfDay(epochDay: number): number {
   const z = epochDay + 719468;
   const era = Math.floor(z / 146097);
   const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365,
+  );
   const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
   const mp = Math.floor((5 * doy + 2) / 153);
   const month = mp < 10 ? mp + 3 : mp - 9;
   const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
   return year * 12 + (month - 1);
+}
+
+/** Month index of every day in `[fromDay, toDay)` (a lookup table for hot loops). */
+export function monthIndexTable(fromDay: number, toDay: number): Int32Array {
+  const out = new Int32Array(Math.max(0, toDay - fromDay));
+  for (let k = 0; k < out.length; k++) out[k] = monthIndexOfDay(fromDay + k);
+  return out;
 }
 
 /** Epoch day of the first day of a month index. */

@@ -38,7 +38,11 @@ export function cvmStageCode(statusCode: number, fScore: number, mScore: number)
 }
 
 /** CVM stage of a customer. */
-export function cvmStage(status: LifecycleStatus, fScore: number | null, mScore: number | null): CvmStage | null {
+export function cvmStage(
+  status: LifecycleStatus,
+  fScore: number | null,
+  mScore: number | null,
+): CvmStage | null {
   const code = cvmStageCode(STATUS_CODE[status], fScore ?? 0, mScore ?? 0);
   return code === 255 ? null : CVM_STAGES[code]!;
 }

@@ -27,7 +27,11 @@ import type { PurchaseTable } from './purchases.ts';
 export type IntervalHistogram = Map<number, number>;
 
 /** Add (count > 0) or remove (count < 0) intervals of the given lengths. */
-export function addIntervals(h: IntervalHistogram, intervals: Iterable<number>, count = 1): IntervalHistogram {
+export function addIntervals(
+  h: IntervalHistogram,
+  intervals: Iterable<number>,
+  count = 1,
+): IntervalHistogram {
   for (const len of intervals) {
     const next = (h.get(len) ?? 0) + count;
     if (next < 0) throw new RangeError(`interval ${len} removed more often than added`);
@@ -109,7 +113,8 @@ export function intervalsOf(days: readonly (number | Day)[]): number[] {
 
 /** Histogram of all intervals of all customers, over purchases up to `asOf` (all when omitted). */
 export function intervalHistogram(t: PurchaseTable, asOf?: Day | number): IntervalHistogram {
-  const limit = asOf === undefined ? Number.POSITIVE_INFINITY : typeof asOf === 'number' ? asOf : dayToNumber(asOf);
+  const limit =
+    asOf === undefined ? Number.POSITIVE_INFINITY : typeof asOf === 'number' ? asOf : dayToNumber(asOf);
   const { offset, day } = t;
   // Dense counting first (interval lengths are bounded by the data's day span), then a Map.
   let minDay = Number.POSITIVE_INFINITY;
@@ -148,23 +153,104 @@ export interface WorkspaceCycle {
   /** `C_w` in days, null when unset and nothing can be learned. */
   days: number | null;
   source: WorkspaceCycleSource;
-  /** Number of intervals the learned value is the median of. */
+  /** Number of intervals the learned value is the median of (0 when the setting is used). */
   intervals: number;
 }
 
 /** `C_w`: the setting when set, else the median of the histogram. */
-export function workspaceCycle(settings: Pick<Settings, 'cycle_days'>, histogram: ReadonlyMap<number, number>): WorkspaceCycle {
+export function workspaceCycle(
+  settings: Pick<Settings, 'cycle_days'>,
+  histogram: ReadonlyMap<number, number>,
+): WorkspaceCycle {
+  if (settings.cycle_days !== null) return { days: settings.cycle_days, source: 'setting', intervals: 0 };
   let intervals = 0;
   for (const n of histogram.values()) intervals += n;
-  if (settings.cycle_days !== null) return { days: settings.cycle_days, source: 'setting', intervals };
   const days = medianFromHistogram(histogram);
   return { days, source: days === null ? 'none' : 'learned', intervals };
 }
 
+/**
+ * `C_w` as of each of `days` (ascending epoch days) in one pass over the table: intervals are
+ * counted per the first day they exist on (their end day), then accumulated, so each day's
+ * value is the median of the intervals of purchases up to that day.
+ */
+export function workspaceCyclesAt(
+  t: PurchaseTable,
+  days: readonly number[],
+  settings: Pick<Settings, 'cycle_days'>,
+): WorkspaceCycle[] {
+  for (let b = 1; b < days.length; b++) {
+    if (!(days[b]! >= days[b - 1]!)) throw new RangeError('days must ascend');
+  }
+  if (settings.cycle_days !== null || days.length === 0) {
+    return days.map(() => workspaceCycle(settings, new Map()));
+  }
+  const last = days[days.length - 1]!;
+  const { offset, day } = t;
+  let minDay = Number.POSITIVE_INFINITY;
+  for (let c = 0; c < t.customers; c++) {
+    if (offset[c]! < offset[c + 1]!) minDay = Math.min(minDay, day[offset[c]!]!);
+  }
+  if (!(minDay < last)) return days.map(() => workspaceCycle(settings, new Map()));
+  const span = last - minDay + 1;
+  // boundaryOf[d - minDay] = first b with days[b] ≥ d
+  const boundaryOf = new Int32Array(span);
+  for (let d = minDay, b = 0; d <= last; d++) {
+    while (days[b]! < d) b++;
+    boundaryOf[d - minDay] = b;
+  }
+  const counts = new Float64Array(days.length * span);
+  for (let c = 0; c < t.customers; c++) {
+    const e = offset[c + 1]!;
+    let r = offset[c]!;
+    if (r === e) continue;
+    let prev = day[r]!;
+    for (r++; r < e; r++) {
+      const d = day[r]!;
+      if (d > last) break;
+      if (d !== prev) {
+        counts[boundaryOf[d - minDay]! * span + (d - prev)]!++;
+        prev = d;
+      }
+    }
+  }
+  const out: WorkspaceCycle[] = [];
+  const acc = new Float64Array(span);
+  let total = 0;
+  for (let b = 0; b < days.length; b++) {
+    for (let len = 1; len < span; len++) {
+      const n = counts[b * span + len]!;
+      acc[len]! += n;
+      total += n;
+    }
+    const median = medianFromDense(acc, total);
+    out.push({ days: median, source: median === null ? 'none' : 'learned', intervals: total });
+  }
+  return out;
+}
+
+/** Median of a dense histogram (index = value) holding `total` values; null when empty. */
+function medianFromDense(counts: Float64Array, total: number): number | null {
+  if (total === 0) return null;
+  const lo = Math.floor((total + 1) / 2);
+  const hi = Math.floor(total / 2) + 1;
+  let seen = 0;
+  let low = -1;
+  for (let v = 0; v < counts.length; v++) {
+    seen += counts[v]!;
+    if (low < 0 && seen >= lo) low = v;
+    if (seen >= hi) return (low + v) / 2;
+  }
+  return low;
+}
+
 /** `C_w` as of `asOf` learned from the table (intervals of purchases up to `asOf`). */
-export function workspaceCycleOf(t: PurchaseTable, asOf: Day | number, settings: Pick<Settings, 'cycle_days'>): WorkspaceCycle {
-  if (settings.cycle_days !== null) return workspaceCycle(settings, new Map());
-  return workspaceCycle(settings, intervalHistogram(t, asOf));
+export function workspaceCycleOf(
+  t: PurchaseTable,
+  asOf: Day | number,
+  settings: Pick<Settings, 'cycle_days'>,
+): WorkspaceCycle {
+  return workspaceCyclesAt(t, [typeof asOf === 'number' ? asOf : dayToNumber(asOf)], settings)[0]!;
 }
 
 export type CustomerCycleSource = 'own' | 'workspace' | 'none';

@@ -10,7 +10,7 @@
 import type { Day } from '../day.ts';
 import { dayToNumber, numberToDay } from '../day.ts';
 import type { Cents } from '../types.ts';
-import { monthIndexOfDay, monthLabel, monthStartDay } from './calendar.ts';
+import { monthIndexOfDay, monthIndexTable, monthLabel, monthStartDay } from './calendar.ts';
 import type { OrderFact, PurchaseTable } from './purchases.ts';
 import { buildPurchaseTable } from './purchases.ts';
 
@@ -229,6 +229,7 @@ export function kpiTrend(
     repeat_customers: 0,
   }));
   const { offset, day, cents } = t;
+  const month = monthIndexTable(f, e);
   for (let k = 0; k < t.customers; k++) {
     const s = offset[k]!;
     const end = offset[k + 1]!;
@@ -239,7 +240,7 @@ export function kpiTrend(
       if (r < end) {
         const d = day[r]!;
         if (d < f) continue;
-        if (d < e) b = monthIndexOfDay(d) - m0;
+        if (d < e) b = month[d - f]! - m0;
       }
       if (b !== run) {
         if (run >= 0) {

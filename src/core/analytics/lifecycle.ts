@@ -40,9 +40,15 @@ export function statusOfCode(code: number): LifecycleStatus {
  * Status code from purchase data (the one implementation of the table; the hot paths call it).
  * `cycle` NaN = null cycle.
  */
-export function statusCodeFor(purchaseDays: number, daysSinceLast: number, cycle: number, lostMultiplier: number): number {
+export function statusCodeFor(
+  purchaseDays: number,
+  daysSinceLast: number,
+  cycle: number,
+  lostMultiplier: number,
+): number {
   if (purchaseDays === 0) return STATUS_CODE.lead;
-  if (Number.isNaN(cycle) || daysSinceLast <= cycle) return purchaseDays === 1 ? STATUS_CODE.newbie : STATUS_CODE.fan;
+  if (Number.isNaN(cycle) || daysSinceLast <= cycle)
+    return purchaseDays === 1 ? STATUS_CODE.newbie : STATUS_CODE.fan;
   if (daysSinceLast <= lostMultiplier * cycle) return STATUS_CODE.sleeping;
   return STATUS_CODE.lost;
 }
@@ -54,7 +60,8 @@ export function statusFromPurchases(
   cycle: number | null,
   lostMultiplier: number,
 ): LifecycleStatus {
-  if (purchaseDays > 0 && daysSinceLast === null) throw new RangeError('purchases without a last purchase day');
+  if (purchaseDays > 0 && daysSinceLast === null)
+    throw new RangeError('purchases without a last purchase day');
   return statusOfCode(statusCodeFor(purchaseDays, daysSinceLast ?? 0, cycle ?? Number.NaN, lostMultiplier));
 }
 
@@ -123,7 +130,13 @@ export function lifecycleStatus(input: StatusInput): StatusResult {
 export type StatusChangeReason = 'purchase' | 'cycle_passed' | 'manual' | 'recalculated';
 
 /** Order of decay without a purchase: newbie/fan → sleeping → lost. */
-const DECAY_RANK: Readonly<Record<LifecycleStatus, number>> = { lead: 0, newbie: 1, fan: 1, sleeping: 2, lost: 3 };
+const DECAY_RANK: Readonly<Record<LifecycleStatus, number>> = {
+  lead: 0,
+  newbie: 1,
+  fan: 1,
+  sleeping: 2,
+  lost: 3,
+};
 
 /**
  * The reason for a change from `previous` to `next` (null when unchanged):

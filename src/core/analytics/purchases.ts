@@ -125,29 +125,36 @@ export function buildPurchaseTable(orders: readonly OrderFact[], options: TableO
 /**
  * Build the table from columns in O(rows + id range): filter to purchases, map customer ids to
  * dense indices, counting-sort by customer (stable), then sort only the customers whose rows
- * arrived out of (day, at, orderId) order.
+ * arrived out of (day, at, orderId) order. Fastest with input in time or customer order.
  */
 export function purchaseTableFromColumns(cols: OrderColumns, options: TableOptions = {}): PurchaseTable {
   const n = cols.length;
   const { status, amountCents, customerId: ids } = cols;
+  // Pass 1: keep purchases, scan the id range.
   const keep = new Int32Array(n);
   let m = 0;
-  for (let i = 0; i < n; i++) {
-    if ((status === undefined || status[i] === 0) && amountCents[i]! > 0) keep[m++] = i;
-  }
-  const extra = options.customerIds ? Float64Array.from(options.customerIds) : new Float64Array(0);
-
-  // Dense customer indices, ascending by id.
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
   let integral = true;
-  const scanId = (id: number): void => {
+  for (let i = 0; i < n; i++) {
+    if ((status === undefined || status[i] === 0) && amountCents[i]! > 0) {
+      keep[m++] = i;
+      const id = ids[i]!;
+      if (id < min) min = id;
+      if (id > max) max = id;
+      if (integral && !Number.isInteger(id)) integral = false;
+    }
+  }
+  const extra = options.customerIds ? Float64Array.from(options.customerIds) : new Float64Array(0);
+  for (let k = 0; k < extra.length; k++) {
+    const id = extra[k]!;
     if (id < min) min = id;
     if (id > max) max = id;
     if (!Number.isInteger(id)) integral = false;
-  };
-  for (let r = 0; r < m; r++) scanId(ids[keep[r]!]!);
-  for (let k = 0; k < extra.length; k++) scanId(extra[k]!);
+  }
+
+  // Dense customer indices, ascending by id: a direct-address slot table when the ids are
+  // integers in a compact range, else sort + binary search.
   const total = m + extra.length;
   const rowCustomer = new Int32Array(m);
   let customerId: Float64Array;
@@ -174,30 +181,82 @@ export function purchaseTableFromColumns(cols: OrderColumns, options: TableOptio
   }
   const customers = customerId.length;
 
-  // Stable counting sort by customer.
+  // Stable sort by customer. Input already grouped by customer is copied sequentially; other
+  // input takes two scatter passes: first into ≤ 256 buckets of neighbouring customers (few
+  // write streams, sequential reads), then within each bucket to the exact place (writes stay
+  // in the bucket's region). One random scatter over the whole table measured ~2× slower.
   const offset = new Int32Array(customers + 1);
   for (let r = 0; r < m; r++) offset[rowCustomer[r]! + 1]!++;
   for (let c = 0; c < customers; c++) offset[c + 1]! += offset[c]!;
-  const next = offset.slice(0, customers);
+  const { day: inDay, at: inAt, orderId: inId, costCents: inCost } = cols;
+  const hasCost = inCost !== undefined;
   const customer = new Int32Array(m);
   const day = new Int32Array(m);
   const at = new Float64Array(m);
   const orderId = new Float64Array(m);
   const cents = new Float64Array(m);
   const cost = new Float64Array(m);
-  const { day: inDay, at: inAt, orderId: inId, costCents: inCost } = cols;
-  for (let r = 0; r < m; r++) {
-    const c = rowCustomer[r]!;
-    const i = keep[r]!;
-    const p = next[c]!++;
-    customer[p] = c;
-    day[p] = inDay[i]!;
-    at[p] = inAt[i]!;
-    orderId[p] = inId[i]!;
-    cents[p] = amountCents[i]!;
-    cost[p] = inCost === undefined ? Number.NaN : inCost[i]!;
+  if (!hasCost) cost.fill(Number.NaN);
+  let grouped = true;
+  for (let r = 1; r < m && grouped; r++) grouped = rowCustomer[r]! >= rowCustomer[r - 1]!;
+  if (grouped) {
+    // Already grouped by customer (e.g. ORDER BY customer_id, …): one sequential copy.
+    for (let r = 0; r < m; r++) {
+      const i = keep[r]!;
+      customer[r] = rowCustomer[r]!;
+      day[r] = inDay[i]!;
+      at[r] = inAt[i]!;
+      orderId[r] = inId[i]!;
+      cents[r] = amountCents[i]!;
+      if (hasCost) cost[r] = inCost[i]!;
+    }
+  } else {
+    let shift = 0;
+    while ((customers - 1) >> shift >= 256) shift++;
+    const buckets = ((customers - 1) >> shift) + 1;
+    const bucketNext = new Int32Array(buckets);
+    for (let b = 0; b < buckets; b++) bucketNext[b] = offset[Math.min(b << shift, customers)]!;
+    const tCustomer = new Int32Array(m);
+    const tDay = new Int32Array(m);
+    const tAt = new Float64Array(m);
+    const tId = new Float64Array(m);
+    const tCents = new Float64Array(m);
+    const tCost = new Float64Array(hasCost ? m : 0);
+    for (let r = 0; r < m; r++) {
+      const c = rowCustomer[r]!;
+      const i = keep[r]!;
+      const p = bucketNext[c >> shift]!++;
+      tCustomer[p] = c;
+      tDay[p] = inDay[i]!;
+      tAt[p] = inAt[i]!;
+      tId[p] = inId[i]!;
+      tCents[p] = amountCents[i]!;
+      if (hasCost) tCost[p] = inCost[i]!;
+    }
+    const next = offset.slice(0, customers);
+    for (let q = 0; q < m; q++) {
+      const c = tCustomer[q]!;
+      const p = next[c]!++;
+      customer[p] = c;
+      day[p] = tDay[q]!;
+      at[p] = tAt[q]!;
+      orderId[p] = tId[q]!;
+      cents[p] = tCents[q]!;
+      if (hasCost) cost[p] = tCost[q]!;
+    }
   }
-  const table: PurchaseTable = { customers, customerId, offset, rows: m, customer, day, at, orderId, cents, cost };
+  const table: PurchaseTable = {
+    customers,
+    customerId,
+    offset,
+    rows: m,
+    customer,
+    day,
+    at,
+    orderId,
+    cents,
+    cost,
+  };
   for (let c = 0; c < customers; c++) {
     const s = offset[c]!;
     const e = offset[c + 1]!;
@@ -219,12 +278,39 @@ function rowBefore(t: PurchaseTable, a: number, b: number): boolean {
 }
 
 function sortRows(t: PurchaseTable, s: number, e: number): void {
-  const idx = Array.from({ length: e - s }, (_, k) => s + k);
+  const { day, at, orderId, cents, cost } = t;
+  if (e - s <= 64) {
+    // Insertion sort in place: customers have few purchases; no allocation.
+    for (let i = s + 1; i < e; i++) {
+      const d = day[i]!;
+      const a = at[i]!;
+      const o = orderId[i]!;
+      const c = cents[i]!;
+      const k = cost[i]!;
+      let j = i - 1;
+      while (j >= s && (day[j]! > d || (day[j] === d && (at[j]! > a || (at[j] === a && orderId[j]! > o))))) {
+        day[j + 1] = day[j]!;
+        at[j + 1] = at[j]!;
+        orderId[j + 1] = orderId[j]!;
+        cents[j + 1] = cents[j]!;
+        cost[j + 1] = cost[j]!;
+        j--;
+      }
+      day[j + 1] = d;
+      at[j + 1] = a;
+      orderId[j + 1] = o;
+      cents[j + 1] = c;
+      cost[j + 1] = k;
+    }
+    return;
+  }
+  const idx = new Int32Array(e - s);
+  for (let k = 0; k < idx.length; k++) idx[k] = s + k;
   idx.sort((a, b) => (rowBefore(t, a, b) ? -1 : rowBefore(t, b, a) ? 1 : 0));
-  const cols = [t.day, t.at, t.orderId, t.cents, t.cost] as const;
-  for (const col of cols) {
-    const copy = Array.from(idx, (k) => col[k]!);
-    for (let k = 0; k < copy.length; k++) col[s + k] = copy[k]!;
+  const tmp = new Float64Array(idx.length);
+  for (const col of [day, at, orderId, cents, cost]) {
+    for (let k = 0; k < idx.length; k++) tmp[k] = col[idx[k]!]!;
+    for (let k = 0; k < idx.length; k++) col[s + k] = tmp[k]!;
   }
 }
 

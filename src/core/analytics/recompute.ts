@@ -6,9 +6,10 @@
  * segment, CVM stage. Output is columnar (typed arrays indexed like the table's customers);
  * `aggregateRows` turns it into plain rows.
  *
- * One implementation of the rules: the full pass (`recomputeAll`), the status-only pass
- * (`statusesAsOf`, used for churn at past days) and the single-customer function the app
- * calls on a new order (`customerAggregates`) all run `evaluateCustomer` and `scoreColumns`.
+ * One implementation of the rules: the full pass (`recomputeAll`) and the single-customer
+ * function the app calls on a new order (`customerAggregates`) both run `evaluateCustomer` and
+ * `scoreColumns`; the multi-day status pass for churn (`statusesAtDays`) walks rows its own way
+ * but calls the same rule functions, and is tested equal to the full pass.
  *
  * Quantile RFM needs the population: the full pass scores against itself; the
  * single-customer function takes a population (e.g. `rfmPopulationOf(lastFullRecompute)`)
@@ -22,15 +23,24 @@ import type { Cents, LifecycleStatus } from '../types.ts';
 import { LIFECYCLE_STATUSES } from '../types.ts';
 import type { CvmStage } from './cvm.ts';
 import { CVM_STAGES, cvmStageCode } from './cvm.ts';
-import { medianInPlace, nextExpectedDayNumber, workspaceCycleOf } from './cycle.ts';
+import { medianInPlace, nextExpectedDayNumber, workspaceCycleOf, workspaceCyclesAt } from './cycle.ts';
 import type { ManualStatus } from './lifecycle.ts';
 import { manualInForce, STATUS_CODE, statusCodeFor, statusOfCode } from './lifecycle.ts';
 import type { OrderFact, PurchaseTable } from './purchases.ts';
 import { buildPurchaseTable, customerIndex, NO_DAY } from './purchases.ts';
 import type { RfmPopulation, RfmScorer, RfmSegment } from './rfm.ts';
-import { RFM_SEGMENTS, rfmPopulation, rfmScorerFor, rfmSegmentCode } from './rfm.ts';
+import {
+  RFM_SEGMENTS,
+  rfmPopulation,
+  rfmScorerFor,
+  rfmSegmentCode,
+  rfmThresholdsFromSettings,
+} from './rfm.ts';
 
-export type RecomputeSettings = Pick<Settings, 'cycle_days' | 'lost_multiplier' | 'rfm_mode' | 'rfm_thresholds'>;
+export type RecomputeSettings = Pick<
+  Settings,
+  'cycle_days' | 'lost_multiplier' | 'rfm_mode' | 'rfm_thresholds'
+>;
 
 /** Sentinels: scores 0 = none; segment/CVM 255 = none; recency -1 = none; days `NO_DAY`. */
 export const NONE_CODE = 255;
@@ -174,7 +184,10 @@ function evaluateCustomer(
   }
 }
 
-function manualColumns(t: PurchaseTable, manual: ReadonlyMap<number, ManualStatus> | undefined): ManualColumns | null {
+function manualColumns(
+  t: PurchaseTable,
+  manual: ReadonlyMap<number, ManualStatus> | undefined,
+): ManualColumns | null {
   if (!manual || manual.size === 0) return null;
   const cols: ManualColumns = {
     status: new Uint8Array(t.customers).fill(NONE_CODE),
@@ -303,29 +316,85 @@ export function recomputeAll(
 ): CustomerAggregateColumns {
   const cw = resolveWorkspaceCycle(t, dayToNumber(asOf), settings, options.workspaceCycle);
   const cols = evaluateAll(t, asOf, cw, settings, options.manual);
-  const scorer = rfmScorerFor(settings, settings.rfm_mode === 'fixed' ? null : rfmPopulationOf(cols));
+  const scorer = rfmScorerFor(settings, rfmThresholdsFromSettings(settings) ? null : rfmPopulationOf(cols));
   scoreColumns(cols, scorer);
   return cols;
 }
 
-/** Lifecycle status codes of every table customer as of `asOf` (the status part of the full pass). */
+/**
+ * Lifecycle status codes of every table customer as of each of `days` (ascending epoch days),
+ * walking each customer's rows once (churn needs a status pass per month). The rules are the
+ * full pass's (`statusCodeFor`, `medianInPlace`, `manualInForce`, `workspaceCyclesAt`); a
+ * property test holds it equal to `recomputeAll` at every day.
+ */
+export function statusesAtDays(
+  t: PurchaseTable,
+  days: readonly number[],
+  settings: Pick<Settings, 'cycle_days' | 'lost_multiplier'>,
+  options: RecomputeOptions = {},
+): Uint8Array[] {
+  const given = options.workspaceCycle;
+  const cws =
+    given !== undefined
+      ? days.map(() => given ?? Number.NaN)
+      : workspaceCyclesAt(t, days, settings).map((w) => w.days ?? Number.NaN);
+  const man = manualColumns(t, options.manual);
+  const out = days.map(() => new Uint8Array(t.customers));
+  const L = settings.lost_multiplier;
+  const { offset, day, at } = t;
+  let buf = new Float64Array(64);
+  let sorted = new Float64Array(64);
+  for (let c = 0; c < t.customers; c++) {
+    const s = offset[c]!;
+    const e = offset[c + 1]!;
+    if (buf.length < e - s) {
+      buf = new Float64Array(Math.max(e - s, 2 * buf.length));
+      sorted = new Float64Array(buf.length);
+    }
+    let r = s;
+    let purchaseDays = 0;
+    let intervals = 0;
+    let prev = 0;
+    let own = Number.NaN;
+    let ownOf = -1;
+    for (let b = 0; b < days.length; b++) {
+      const x = days[b]!;
+      for (; r < e && day[r]! <= x; r++) {
+        const d = day[r]!;
+        if (purchaseDays === 0) {
+          purchaseDays = 1;
+          prev = d;
+        } else if (d !== prev) {
+          buf[intervals++] = d - prev;
+          prev = d;
+          purchaseDays++;
+        }
+      }
+      if (intervals >= 2 && ownOf !== intervals) {
+        sorted.set(buf.subarray(0, intervals));
+        own = medianInPlace(sorted, intervals);
+        ownOf = intervals;
+      }
+      let status = statusCodeFor(purchaseDays, x - prev, intervals >= 2 ? own : cws[b]!, L);
+      if (man !== null && man.status[c] !== NONE_CODE) {
+        const lastDay = purchaseDays > 0 ? prev : Number.NaN;
+        const lastAt = r > s ? at[r - 1]! : 0;
+        if (manualInForce(man.day[c]!, man.at[c]!, lastDay, lastAt, x)) status = man.status[c]!;
+      }
+      out[b]![c] = status;
+    }
+  }
+  return out;
+}
+
+/** Lifecycle status codes of every table customer as of one day. */
 export function statusesAsOf(
   t: PurchaseTable,
   asOf: Day | number,
   settings: Pick<Settings, 'cycle_days' | 'lost_multiplier'>,
   options: RecomputeOptions = {},
 ): Uint8Array {
-  const a = typeof asOf === 'number' ? asOf : dayToNumber(asOf);
-  const cw = resolveWorkspaceCycle(t, a, settings, options.workspaceCycle) ?? Number.NaN;
-  const man = manualColumns(t, options.manual);
-  const out = new Uint8Array(t.customers);
-  const ev = newEvaluation();
-  const scratch: Scratch = { buf: new Float64Array(64) };
-  for (let c = 0; c < t.customers; c++) {
-    evaluateCustomer(t, c, a, cw, settings.lost_multiplier, man, ev, scratch);
-    out[c] = ev.status;
-  }
-  return out;
+  return statusesAtDays(t, [typeof asOf === 'number' ? asOf : dayToNumber(asOf)], settings, options)[0]!;
 }
 
 /** One customer's aggregates as plain values. */
@@ -421,7 +490,8 @@ export function customerAggregates(
   const id = options.customerId ?? orders[0]?.customerId;
   if (id === undefined) throw new RangeError('customerAggregates: no orders and no customerId');
   for (const o of orders) {
-    if (o.customerId !== id) throw new RangeError(`customerAggregates: orders of customers ${id} and ${o.customerId}`);
+    if (o.customerId !== id)
+      throw new RangeError(`customerAggregates: orders of customers ${id} and ${o.customerId}`);
   }
   const t = buildPurchaseTable(orders, { customerIds: [id] });
   const manual = options.manual ? new Map([[id, options.manual]]) : undefined;
@@ -434,7 +504,10 @@ export function customerAggregates(
 export function statusCounts(statusCodes: Uint8Array): Record<LifecycleStatus, number> {
   const counts = [0, 0, 0, 0, 0];
   for (let i = 0; i < statusCodes.length; i++) counts[statusCodes[i]!]!++;
-  return Object.fromEntries(LIFECYCLE_STATUSES.map((s, i) => [s, counts[i]!])) as Record<LifecycleStatus, number>;
+  return Object.fromEntries(LIFECYCLE_STATUSES.map((s, i) => [s, counts[i]!])) as Record<
+    LifecycleStatus,
+    number
+  >;
 }
 
 /** Customers per RFM segment (every key present; customers without purchases are not counted). */

@@ -41,10 +41,12 @@ export const RFM_GRID: readonly (readonly RfmSegment[])[] = [
   ['new', 'potential_loyalist', 'potential_loyalist', 'champions', 'champions'],
 ];
 
-const SEGMENT_CODE = new Map<RfmSegment, number>(RFM_SEGMENTS.map((s, i) => [s, i]));
+/** `GRID_CODES[(r - 1) * 5 + (f - 1)]` = index of the cell's segment in `RFM_SEGMENTS`. */
+const GRID_CODES = Uint8Array.from(RFM_GRID.flat(), (s) => RFM_SEGMENTS.indexOf(s));
 
 function checkScore(score: number): void {
-  if (!Number.isInteger(score) || score < 1 || score > 5) throw new RangeError(`not an RFM score 1–5: ${score}`);
+  if (!Number.isInteger(score) || score < 1 || score > 5)
+    throw new RangeError(`not an RFM score 1–5: ${score}`);
 }
 
 /** Segment of an (R, F) pair of scores. */
@@ -56,11 +58,17 @@ export function rfmSegment(r: number, f: number): RfmSegment {
 
 /** Index of the segment of (R, F) in `RFM_SEGMENTS`. */
 export function rfmSegmentCode(r: number, f: number): number {
-  return SEGMENT_CODE.get(rfmSegment(r, f))!;
+  checkScore(r);
+  checkScore(f);
+  return GRID_CODES[(r - 1) * 5 + (f - 1)]!;
 }
 
 /** F or M quantile score of `value` against an ascending population of size n. */
-export function quantileScoreHigherBetter(sorted: ArrayLike<number>, value: number, n = sorted.length): number {
+export function quantileScoreHigherBetter(
+  sorted: ArrayLike<number>,
+  value: number,
+  n = sorted.length,
+): number {
   return 1 + Math.floor((5 * lowerBound(sorted, value, n)) / n);
 }
 
@@ -106,7 +114,8 @@ export function rfmPopulation(values: {
   monetary: ArrayLike<number>;
 }): RfmPopulation {
   const n = values.recency.length;
-  if (values.frequency.length !== n || values.monetary.length !== n) throw new RangeError('R, F, M lists differ in length');
+  if (values.frequency.length !== n || values.monetary.length !== n)
+    throw new RangeError('R, F, M lists differ in length');
   return {
     n,
     recency: Float64Array.from(values.recency).sort(),
@@ -115,13 +124,50 @@ export function rfmPopulation(values: {
   };
 }
 
+/**
+ * Counts over an ascending population: `below(v)` = elements < v, `atOrBelow(v)` = elements ≤ v.
+ * Integer populations with a small range (days, purchase counts) get an O(1) prefix-count table;
+ * others use binary search. Both give the same counts.
+ */
+export interface RankIndex {
+  below(value: number): number;
+  atOrBelow(value: number): number;
+}
+
+export function rankIndex(sorted: ArrayLike<number>, n = sorted.length): RankIndex {
+  const binary: RankIndex = {
+    below: (v) => lowerBound(sorted, v, n),
+    atOrBelow: (v) => upperBound(sorted, v, n),
+  };
+  if (n === 0) return binary;
+  const min = sorted[0]!;
+  const max = sorted[n - 1]!;
+  if (!Number.isInteger(min) || !Number.isInteger(max) || max - min > 4 * n + 1024) return binary;
+  for (let i = 0; i < n; i++) if (!Number.isInteger(sorted[i])) return binary;
+  // less[k] = elements < min + k, k = 0 … range + 1
+  const less = new Int32Array(max - min + 2);
+  let j = 0;
+  for (let k = 0; k < less.length; k++) {
+    while (j < n && sorted[j]! < min + k) j++;
+    less[k] = j;
+  }
+  const below = (v: number): number =>
+    v <= min ? 0 : v > max ? n : Number.isInteger(v) ? less[v - min]! : lowerBound(sorted, v, n);
+  return { below, atOrBelow: (v) => (Number.isInteger(v) ? below(v + 1) : upperBound(sorted, v, n)) };
+}
+
 export function quantileScorer(p: RfmPopulation): RfmScorer {
   if (p.n === 0) throw new RangeError('quantile RFM needs at least one customer with a purchase');
+  const n = p.n;
+  const r = rankIndex(p.recency, n);
+  const f = rankIndex(p.frequency, n);
+  const m = rankIndex(p.monetary, n);
+  // The formulas of the module comment, on counts from the rank indexes.
   return {
     mode: 'quantile',
-    r: (days) => quantileScoreLowerBetter(p.recency, days, p.n),
-    f: (count) => quantileScoreHigherBetter(p.frequency, count, p.n),
-    m: (cents) => quantileScoreHigherBetter(p.monetary, cents, p.n),
+    r: (days) => 1 + Math.floor((5 * (n - r.atOrBelow(days))) / n),
+    f: (count) => 1 + Math.floor((5 * f.below(count)) / n),
+    m: (cents) => 1 + Math.floor((5 * m.below(cents)) / n),
   };
 }
 
@@ -134,7 +180,8 @@ export interface RfmThresholds {
 
 function checkThresholds(name: string, t: readonly number[]): void {
   if (t.length !== 4) throw new RangeError(`${name}: 4 cut points expected`);
-  for (let i = 1; i < 4; i++) if (!(t[i]! >= t[i - 1]!)) throw new RangeError(`${name}: cut points must ascend`);
+  for (let i = 1; i < 4; i++)
+    if (!(t[i]! >= t[i - 1]!)) throw new RangeError(`${name}: cut points must ascend`);
 }
 
 export function fixedScorer(t: RfmThresholds): RfmScorer {
@@ -150,7 +197,9 @@ export function fixedScorer(t: RfmThresholds): RfmScorer {
 }
 
 /** Settings thresholds (M in major units) → thresholds in cents; null when quantile applies. */
-export function rfmThresholdsFromSettings(settings: Pick<Settings, 'rfm_mode' | 'rfm_thresholds'>): RfmThresholds | null {
+export function rfmThresholdsFromSettings(
+  settings: Pick<Settings, 'rfm_mode' | 'rfm_thresholds'>,
+): RfmThresholds | null {
   const t = settings.rfm_thresholds;
   if (settings.rfm_mode !== 'fixed' || t === null) return null;
   return { r: t.r, f: t.f, m: t.m.map((v) => Math.round(v * 100)) };
@@ -184,7 +233,10 @@ export interface RfmScored extends RfmRow {
 }
 
 /** Scores and segments for a list of customers' values; quantile over the list itself. */
-export function scoreRfm(rows: readonly RfmRow[], settings: Pick<Settings, 'rfm_mode' | 'rfm_thresholds'>): RfmScored[] {
+export function scoreRfm(
+  rows: readonly RfmRow[],
+  settings: Pick<Settings, 'rfm_mode' | 'rfm_thresholds'>,
+): RfmScored[] {
   if (rows.length === 0) return [];
   const population = rfmPopulation({
     recency: rows.map((x) => x.recency),

@@ -252,12 +252,15 @@ export type FitCheck<F> = { ok: true; fit: F } | { ok: false; reason: string; fi
 export interface CanFitOptions extends BgNbdFitOptions {
   /** Fewer repeat customers (x > 0) than this → fall back. Default 20. */
   minRepeatCustomers?: number;
+  /** Reject when some standard error exceeds this multiple of its estimate. Default 10. */
+  maxRelativeStandardError?: number;
 }
 
 /**
  * Small-data rule: fit only when there are at least `minRepeatCustomers` (20) customers with a
- * repeat purchase, and accept the fit only if the optimiser converged, every parameter is finite
- * and within [1e-6, 1e6], and the Hessian of −LL is positive definite (so standard errors exist).
+ * repeat purchase, and accept the fit only if every parameter is finite and within [1e-5, 1e5],
+ * the optimiser converged, the Hessian of −LL is positive definite (so standard errors exist) and
+ * no standard error exceeds `maxRelativeStandardError` (10) times its estimate.
  * Otherwise `{ ok: false, reason }` and the caller falls back to simple rules.
  */
 export function canFit(data: readonly FrequencyRecency[], options: CanFitOptions = {}): FitCheck<BgNbdFit> {
@@ -277,12 +280,21 @@ export function canFit(data: readonly FrequencyRecency[], options: CanFitOptions
     return { ok: false, reason: `fit failed: ${(e as Error).message}` };
   }
   const values = toArray(fit.params);
-  if (!values.every((v) => Number.isFinite(v) && v >= 1e-6 && v <= 1e6)) {
+  if (!values.every((v) => Number.isFinite(v) && v >= 1e-5 && v <= 1e5)) {
     return { ok: false, reason: 'parameters at the edge of the space (degenerate data)', fit };
   }
   if (!fit.converged) return { ok: false, reason: `optimiser did not converge (${fit.message})`, fit };
   if (!fit.hessianPositiveDefinite || !fit.standardErrors) {
     return { ok: false, reason: 'Hessian of the log-likelihood is not positive definite', fit };
+  }
+  const se = toArray(fit.standardErrors);
+  const maxCv = options.maxRelativeStandardError ?? 10;
+  if (values.some((v, i) => se[i]! / v > maxCv)) {
+    return {
+      ok: false,
+      reason: `parameters too uncertain (a standard error above ${maxCv}× its estimate)`,
+      fit,
+    };
   }
   return { ok: true, fit };
 }

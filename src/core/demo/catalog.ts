@@ -110,7 +110,7 @@ function service(
 }
 
 export const SERVICES: readonly CatalogService[] = [
-  service('Маникюр с покрытием гель-лак', 'Маникюр', 2200, 21, 70, 45),
+  service('Маникюр с покрытием гель-лак', 'Маникюр', 2200, 21, 70, 45, { gender: 'female' }),
   service('Маникюр без покрытия', 'Маникюр', 1300, 21, 20, 5),
   service('Наращивание ногтей', 'Маникюр', 3900, 21, 10, 50, { gender: 'female' }),
   service('Дизайн ногтей (1 ноготь)', 'Маникюр', 150, 21, 0, 0, { addOn: true }),

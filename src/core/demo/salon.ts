@@ -10,15 +10,16 @@
  *   bump before 8 March, and in November–December before New Year; troughs in
  *   July–August and the January holidays) and a mild growth trend, so cohorts by first
  *   month differ in size. Customer ids C00001… follow the creation day.
- * - Leads. ~7 % never book; a few more were created too close to asOf or booked for a
- *   day after it. Together ≈ 8 % of the base without a single order.
+ * - Leads. ~6 % never book; a few more were created too close to asOf or booked for a
+ *   day after it: ≈ 7 % of the base has no order at all, and ≈ 9–10 % no completed one
+ *   (some newbies miss their first booking and vanish, or ask for a refund and leave).
  * - Home category and rhythm. A customer has a home category (women: manicure, brows
  *   and lashes, hair, colouring, cosmetology…; men: mostly haircuts, some massage), a
  *   favourite service in it and a personal cycle = the service's cycle × a lognormal
  *   factor (σ 0.25, clamped to 0.6–1.8). Each interval = personal cycle × noise (σ 0.2),
  *   a little shorter in December (before the holidays) and longer in July–August
  *   (vacations). Massage is bought in courses: 5–10 sessions about every two weeks, then
- *   a 1–4 month break. About a third of clients prefer weekends.
+ *   a 1–4 month break. About 30 % of clients prefer weekends.
  * - Cross-sell. After the first return visit a customer may add a second category
  *   (manicure → pedicure, haircut → colouring, colouring → haircut, cosmetology →
  *   massage…), sometimes in the same visit, with its own rhythm; visits closer than
@@ -32,14 +33,15 @@
  * - Big spenders. ~5 % are VIP: premium services (airtouch, nail extensions, SPA care),
  *   more add-ons and cross-sells.
  * - Status. ~4 % of bookings are no-shows (status cancelled; a new booking follows a few
- *   days later, except that a third of the newbies who miss their first visit vanish) and ~1 %
+ *   days later, except that a fifth of the newbies who miss their first visit vanish) and ~1 %
  *   are refunded; both carry the full amount of the booking.
  * - Prices rise by 8 % at the start of each year of the window after the first (the price
  *   list holds current prices; earlier ones are current / 1.08, rounded to 50 ₽). Birthday
  *   week and some first visits get a 10 % discount.
  * - Time. Visits start on the half hour between 09:00 and 20:00 (the salon is open
  *   09:00–21:00, seven days a week); each client prefers the morning, the afternoon or the
- *   evening; a master is never double-booked within 90 minutes.
+ *   evening; a master is never double-booked within 90 minutes (a fully booked day moves the
+ *   visit to another master of the branch or to the next day).
  */
 import type { Day } from '../day.ts';
 import { dayToNumber, numberToDay } from '../day.ts';
@@ -54,6 +56,7 @@ import {
   surnameFor,
   transliterate,
 } from './names.ts';
+import type { Rng } from './random.ts';
 import { createRng, subSeed } from './random.ts';
 
 export const DEFAULT_DEMO_SEED = 20_260_101;
@@ -131,7 +134,7 @@ export interface DemoBusiness {
 // ---------------------------------------------------------------------------------------
 // Tunables of the model.
 
-const LEAD_SHARE = 0.055;
+const LEAD_SHARE = 0.06;
 const FEMALE_SHARE = 0.86;
 const VIP_SHARE = 0.05;
 const EMAIL_SHARE = 0.6;
@@ -140,7 +143,7 @@ const MANAGER_SHARE = 0.85;
 const PRICE_RISE = 1.08;
 const MERGE_WINDOW_DAYS = 3;
 const SLOTS = 23; // 09:00, 09:30, …, 20:00
-const SLOT_SPAN = 3; // a visit keeps its master busy for 90 minutes
+const SLOT_SPAN = 3; // a visit keeps its master busy for 90 minutes (SLOTS + SLOT_SPAN ≤ 32)
 
 /** Relative acquisition intensity by month (index 0 = January). */
 const ACQUISITION_BY_MONTH = [0.75, 0.9, 1.3, 1.35, 1.25, 0.95, 0.75, 0.8, 1.05, 1.0, 1.15, 1.35];
@@ -361,6 +364,22 @@ export function generateSalonDemo(options: DemoOptions): DemoBusiness {
   const emails = new Set<string>();
   const telegrams = new Set<string>();
   const busy = new Uint8Array(windowDays * 32 * 32); // (day, staff, half-hour slot) → booked
+  /** A start slot where the master is free for the whole visit: the client's part of the day first. */
+  const findSlot = (rng: Rng, band: number, idx: number, staffKey: number): number => {
+    const base = (idx * 32 + staffKey) * 32;
+    const free = (slot: number): boolean =>
+      busy[base + slot] === 0 && busy[base + slot + 1] === 0 && busy[base + slot + 2] === 0;
+    for (let attempt = 0; attempt < 6; attempt++) {
+      const slot = rng.chance(0.7) ? band * 7 + rng.int(0, band === 2 ? 8 : 6) : rng.int(0, SLOTS - 1);
+      if (free(slot)) return slot;
+    }
+    const from = rng.int(0, SLOTS - 1);
+    for (let k = 0; k < SLOTS; k++) {
+      const slot = (from + k) % SLOTS;
+      if (free(slot)) return slot;
+    }
+    return -1;
+  };
   const customers: DemoCustomer[] = [];
   const drafts: Draft[] = [];
 
@@ -456,7 +475,7 @@ export function generateSalonDemo(options: DemoOptions): DemoBusiness {
     if (home === 'Массаж') tags.push('абонемент');
     const loyalty = rng.weighted(LOYALTY, LOYALTY_WEIGHTS);
     const hazard = HAZARD[loyalty];
-    const weekendPerson = rng.chance(0.35);
+    const weekendPerson = rng.chance(0.3);
     const band = rng.int(0, 2); // morning, afternoon, evening
     const crossSell = gender === 'female' ? (vip ? 0.3 : 0.15) : 0.06;
 
@@ -515,7 +534,7 @@ export function generateSalonDemo(options: DemoOptions): DemoBusiness {
       let day = Math.min(nextHome, nextSecond);
       if (weekendPerson) {
         const wd = weekday(day);
-        if (wd >= 1 && wd <= 5 && rng.chance(0.8)) day += 6 - wd; // to Saturday
+        if (wd >= 1 && wd <= 5 && rng.chance(0.75)) day += rng.chance(0.5) ? 6 - wd : 7 - wd; // Sat or Sun
       }
       if (day > end) break;
       const categories: Category[] = [];
@@ -534,9 +553,28 @@ export function generateSalonDemo(options: DemoOptions): DemoBusiness {
         else nextSecond = day + rng.int(3, 14);
       }
 
-      const idx = day - start;
-      const yearIdx = Math.min(years - 1, Math.floor(idx / 365));
       const branch = rng.chance(0.94) ? homeBranch : homeBranch === BRANCHES[0] ? BRANCHES[1] : BRANCHES[0];
+      // The favourite master, else another one of the branch, free for 90 minutes; else the next day.
+      let staff = masterFor(branch, categories[0]!);
+      let slot = -1;
+      while (day <= end) {
+        slot = findSlot(rng, band, day - start, staffIndex.get(staff)!);
+        if (slot >= 0) break;
+        for (const other of mastersFor.get(`${branch}|${categories[0]}`)!) {
+          slot = findSlot(rng, band, day - start, staffIndex.get(other)!);
+          if (slot >= 0) {
+            staff = other;
+            break;
+          }
+        }
+        if (slot >= 0) break;
+        day++;
+      }
+      if (slot < 0) break;
+      const idx = day - start;
+      const staffKey = staffIndex.get(staff)!;
+      for (let s = slot; s < slot + SLOT_SPAN; s++) busy[(idx * 32 + staffKey) * 32 + s] = 1;
+      const yearIdx = Math.min(years - 1, Math.floor(idx / 365));
       let discount = 1;
       if (bdayOffset >= 0) {
         const thisYear = yearStart[idx]! + bdayOffset;
@@ -563,22 +601,6 @@ export function generateSalonDemo(options: DemoOptions): DemoBusiness {
           addLine(svc('Укладка').service, 1);
         }
       }
-      const staff = masterFor(branch, categories[0]!);
-
-      // A slot in the client's preferred part of the day, with the master free for 90 minutes.
-      const staffKey = staffIndex.get(staff)!;
-      let slot = 0;
-      for (let attempt = 0; attempt < 8; attempt++) {
-        slot = rng.chance(0.7) ? band * 7 + rng.int(0, band === 2 ? 8 : 6) : rng.int(0, SLOTS - 1);
-        slot = Math.min(slot, SLOTS - 1);
-        let free = true;
-        for (let s = slot; s < slot + SLOT_SPAN; s++) {
-          if (busy[(idx * 32 + staffKey) * 32 + s] === 1) free = false;
-        }
-        if (free) break;
-      }
-      for (let s = slot; s < slot + SLOT_SPAN; s++) busy[(idx * 32 + staffKey) * 32 + s] = 1;
-
       const r = rng.next();
       const cancelP = completed === 0 ? 0.07 : 0.036;
       const status: OrderStatus = r < cancelP ? 'cancelled' : r < cancelP + 0.011 ? 'refunded' : 'completed';
@@ -587,7 +609,7 @@ export function generateSalonDemo(options: DemoOptions): DemoBusiness {
       drafts.push({ customer: c, day, slot, branch, staff, status, lines, amountCents });
 
       if (status === 'cancelled') {
-        if (completed === 0 && rng.chance(0.25)) break; // a newbie who never showed up
+        if (completed === 0 && rng.chance(0.2)) break; // a newbie who never showed up
         const rebook = day + rng.int(2, 9);
         if (categories.includes(home)) nextHome = rebook;
         if (secondary !== null && categories.includes(secondary)) nextSecond = rebook;
