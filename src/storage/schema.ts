@@ -73,20 +73,31 @@ export const customers = pgTable(
     revenue: money('revenue').notNull().default('0'),
     /** Median of the customer's own intervals (days) when they have ≥ 2 intervals. */
     ownCycleDays: numeric('own_cycle_days', { precision: 10, scale: 1 }),
+    /** C_c: own cycle, else the workspace cycle. */
+    cycleDays: numeric('cycle_days', { precision: 10, scale: 1 }),
+    nextExpectedOn: date('next_expected_on'),
     status: text('status').notNull().default('lead'),
     statusSince: date('status_since'),
     /** A status set by hand (e.g. lost after a complaint); cleared by the next purchase. */
     manualStatus: text('manual_status'),
+    manualStatusAt: timestamp('manual_status_at', { withTimezone: true }),
+    /** R, F, M values and scores as of `aggregates_as_of`. */
+    recencyDays: integer('recency_days'),
     rScore: smallint('r_score'),
     fScore: smallint('f_score'),
     mScore: smallint('m_score'),
     rfmSegment: text('rfm_segment'),
+    cvmStage: text('cvm_stage'),
+    /** The day statuses and scores were evaluated for. */
+    aggregatesAsOf: date('aggregates_as_of'),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     primaryKey({ columns: [t.workspaceId, t.id] }),
     index('customers_status_idx').on(t.workspaceId, t.status),
+    index('customers_segment_idx').on(t.workspaceId, t.rfmSegment),
+    index('customers_next_expected_idx').on(t.workspaceId, t.nextExpectedOn),
     index('customers_last_purchase_idx').on(t.workspaceId, t.lastPurchaseOn),
     index('customers_manager_idx').on(t.workspaceId, t.managerId),
   ],
@@ -283,5 +294,35 @@ export const statusHistory = pgTable(
   (t) => [
     primaryKey({ columns: [t.workspaceId, t.id] }),
     index('status_history_customer_idx').on(t.workspaceId, t.customerId, t.changedOn),
+  ],
+);
+
+/**
+ * Workspace-wide state of the analytics: the histogram of all purchase intervals (so the
+ * learned cycle C_w, a median, stays exact as orders arrive) and the RFM cut points of the
+ * last full evaluation (a customer's new order is scored against them until the next).
+ */
+export const workspaceStats = pgTable('workspace_stats', {
+  workspaceId: bigint('workspace_id', { mode: 'number' }).primaryKey(),
+  asOf: date('as_of'),
+  intervalHistogram: jsonb('interval_histogram').notNull().default(sql`'{}'::jsonb`),
+  rfmCutPoints: jsonb('rfm_cut_points'),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** KPI targets with a deadline ("repeat_share_revenue 0.6 by 2027-06-30"). */
+export const targets = pgTable(
+  'targets',
+  {
+    workspaceId: workspaceId(),
+    id: id(),
+    metric: text('metric').notNull(),
+    value: numeric('value', { precision: 18, scale: 4 }).notNull(),
+    deadline: date('deadline').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.id] }),
+    uniqueIndex('targets_metric_idx').on(t.workspaceId, t.metric, t.deadline),
   ],
 );

@@ -11,6 +11,7 @@ import { resolveSettings } from '../../core/settings.ts';
 import type { Database } from '../../storage/connect.ts';
 import { saveSetting, loadSettings } from '../../storage/queries/settings.ts';
 import { workspaceCounts, type WorkspaceCounts } from '../../storage/queries/summary.ts';
+import { recomputeWorkspace } from '../analytics/customer-aggregates.ts';
 import { ChunkWriter } from '../import/chunk-writer.ts';
 import type { PersonInput } from '../import/resolve-customers.ts';
 
@@ -42,7 +43,7 @@ export async function loadDemo(
   if (!('business_name' in stored)) await saveSetting(db, workspaceId, 'business_name', demo.name);
   const settings = resolveSettings(await loadSettings(db, workspaceId));
   const counters = { rows: 0, imported: 0, skipped: 0, rejectedCount: 0, customersCreated: 0, customersMatched: 0 };
-  const writer = new ChunkWriter(db, db, 'per-chunk', workspaceId, null, counters, settings);
+  const writer = new ChunkWriter(db, db, 'per-chunk', workspaceId, null, counters, settings, opts.asOf);
 
   for (let i = 0; i < demo.customers.length; i += CHUNK) {
     const people: (PersonInput & { managerName: string | null })[] = demo.customers.slice(i, i + CHUNK).map((c, j) => ({
@@ -103,6 +104,7 @@ export async function loadDemo(
     });
     await writer.writeOrders(orders, [], i + CHUNK, orders.length);
   }
+  await recomputeWorkspace(db, workspaceId, opts.asOf, settings);
   const counts = await workspaceCounts(db, workspaceId);
   return {
     name: demo.name,

@@ -3,12 +3,12 @@
  * names, orders and their lines, purchase aggregates, rejects and the batch checkpoint —
  * all in one transaction, so a chunk is either wholly in or not at all.
  */
+import type { Day } from '../../core/day.ts';
 import type { AssembledOrder } from '../../core/import/rows.ts';
 import type { Settings } from '../../core/settings.ts';
 import { centsToDecimal } from '../../core/types.ts';
 import type { Database, Sql } from '../../storage/connect.ts';
 import { ensureNamed, ensureProducts } from '../../storage/queries/catalog.ts';
-import { refreshPurchaseAggregates } from '../../storage/queries/customer-aggregates.ts';
 import {
   type BatchCounters,
   checkpointBatch,
@@ -23,6 +23,7 @@ import {
   type LineInsert,
   type OrderInsert,
 } from '../../storage/queries/orders.ts';
+import { snapshotCustomers, updateCustomers } from '../analytics/customer-aggregates.ts';
 import { hasIdentity, type PersonInput, type ResolveState, resolveCustomers } from './resolve-customers.ts';
 
 /** Writes one chunk: customers, catalog names, orders and lines, aggregates, rejects, checkpoint. */
@@ -46,6 +47,8 @@ export class ChunkWriter {
     private readonly batchId: number | null,
     private readonly counters: BatchCounters,
     readonly settings: Settings,
+    /** The day statuses are evaluated for (today in the workspace zone). */
+    private readonly asOf: Day,
   ) {
     this.state = { batchId, created: new Set(), matched: new Set() };
     // A resumed batch starts from the counts its earlier run committed.
@@ -193,6 +196,10 @@ export class ChunkWriter {
             importBatchId: this.batchId,
           });
         }
+        const before = await snapshotCustomers(sql, this.workspaceId, [
+          ...touched,
+          ...inserts.flatMap((o) => (o.customerId === null ? [] : [o.customerId])),
+        ]);
         const insertedIds = await insertOrders(sql, this.workspaceId, inserts);
         for (const ins of inserts) {
           const id = insertedIds.get(ins.orderKey);
@@ -204,12 +211,11 @@ export class ChunkWriter {
           this.counters.imported += rowCount;
           this.ordersCreated++;
           if (ins.customerId === null) this.ordersWithoutCustomer++;
-          else touched.add(ins.customerId);
           lines.push(...toLines(id, byKey.get(ins.orderKey)!, 1));
         }
         await insertOrderLines(sql, this.workspaceId, lines);
         await addToOrderAmounts(sql, this.workspaceId, amountAdds);
-        await refreshPurchaseAggregates(sql, this.workspaceId, [...touched]);
+        await updateCustomers(sql, this.workspaceId, before, this.asOf, this.settings);
         await this.finishChunk(sql, rejects, lastLine, rows);
       });
     } catch (e) {

@@ -9,6 +9,7 @@
  * it back.
  */
 import { basename } from 'node:path';
+import type { Day } from '../../core/day.ts';
 import { AppError } from '../../core/errors.ts';
 import { detectMapping, type ImportKind } from '../../core/import/headers.ts';
 import {
@@ -17,6 +18,7 @@ import {
   normalizeCustomerRow,
   normalizeOrderRow,
   OrderAssembler,
+  type OrderRow,
 } from '../../core/import/rows.ts';
 import { type DateOrder, detectDateOrder } from '../../core/import/values.ts';
 import { resolveSettings } from '../../core/settings.ts';
@@ -29,6 +31,8 @@ import {
   type RejectRow,
 } from '../../storage/queries/import-batches.ts';
 import { loadSettings } from '../../storage/queries/settings.ts';
+import { ensureEvaluated } from '../analytics/customer-aggregates.ts';
+import { todayIn } from '../clock.ts';
 import { ChunkWriter } from './chunk-writer.ts';
 import { hashFile, openTable, type TableRow } from './read-table.ts';
 import type { PersonInput } from './resolve-customers.ts';
@@ -43,6 +47,8 @@ export interface ImportOptions {
   dateFormat?: string;
   sheet?: string;
   dryRun?: boolean;
+  /** The day customer statuses are evaluated for; default today in the workspace zone. */
+  asOf?: Day;
   /** Rows per transaction. */
   chunkSize?: number;
   onProgress?: (p: { bytesRead: number; bytes: number; rows: number }) => void;
@@ -91,6 +97,7 @@ class DryRunRollback extends Error {}
 
 export async function importFile(db: Database, workspaceId: number, opts: ImportOptions): Promise<ImportSummary> {
   const settings = resolveSettings(await loadSettings(db, workspaceId));
+  const asOf = opts.asOf ?? todayIn(settings.timezone);
   const table = await openTable(opts.path, {
     encoding: opts.encoding ?? 'auto',
     delimiter: opts.delimiter ?? 'auto',
@@ -114,6 +121,7 @@ export async function importFile(db: Database, workspaceId: number, opts: Import
     country: settings.country,
     dateOrder,
     excelSerial: table.format === 'xlsx',
+    today: asOf,
   };
   async function* allRows(): AsyncGenerator<TableRow> {
     yield* sample;
@@ -164,7 +172,7 @@ export async function importFile(db: Database, workspaceId: number, opts: Import
         });
       }
     }
-    const importer = new ChunkWriter(db, sql, tx, workspaceId, batchId, counters, settings);
+    const importer = new ChunkWriter(db, sql, tx, workspaceId, batchId, counters, settings, asOf);
     const chunkSize = opts.chunkSize ?? 5000;
     const rejects: RejectRow[] = [];
     let rowsSinceCheckpoint = 0;
@@ -180,16 +188,25 @@ export async function importFile(db: Database, workspaceId: number, opts: Import
     if (opts.kind === 'orders') {
       const assembler = new OrderAssembler();
       let pending: AssembledOrder[] = [];
+      let lastLine = resumeLine;
+      let previous: OrderRow | null = null;
       for await (const row of allRows()) {
-        if (row.line <= resumeLine) continue;
-        const res = normalizeOrderRow(row.cells, row.line, columns, ctx);
+        lastLine = Math.max(lastLine, row.line);
+        const res = normalizeOrderRow(row.cells, row.line, columns, ctx, previous);
+        if (res.ok) previous = res.value;
+        if (row.line <= resumeLine) {
+          // Already committed by the interrupted run. Still pass the row through the assembler:
+          // content keys count identical orders from the start of the file.
+          if (res.ok) assembler.push(res.value);
+          continue;
+        }
         if (!res.ok) {
           rejects.push({ line: row.line, column: res.error.column, reason: res.error.reason, raw: row.cells.join('\u241f') });
           rowsSinceCheckpoint++;
           progress();
           continue;
         }
-        const done = assembler.push(res.value);
+        const done = assembler.push(res.value).filter((o) => o.lastLine > resumeLine);
         rowsSinceCheckpoint++;
         if (done.length > 0) {
           pending.push(...done);
@@ -205,7 +222,7 @@ export async function importFile(db: Database, workspaceId: number, opts: Import
         progress();
       }
       pending.push(...assembler.flush());
-      await importer.writeOrders(pending, rejects, Number.MAX_SAFE_INTEGER, rowsSinceCheckpoint);
+      await importer.writeOrders(pending, rejects, lastLine, rowsSinceCheckpoint);
     } else {
       let pending: PersonInput[] = [];
       let lastLine = resumeLine;
@@ -250,7 +267,7 @@ export async function importFile(db: Database, workspaceId: number, opts: Import
         }
         progress();
       }
-      await importer.writeCustomers(pending, rejects, Number.MAX_SAFE_INTEGER, rowsSinceCheckpoint);
+      await importer.writeCustomers(pending, rejects, lastLine, rowsSinceCheckpoint);
     }
     if (batchId !== null) await finishBatch(db, workspaceId, batchId, 'completed');
     return { batchId, resumeLine, counters, importer };
@@ -270,6 +287,7 @@ export async function importFile(db: Database, workspaceId: number, opts: Import
     out = captured!;
   } else {
     out = await run(db, 'per-chunk');
+    await ensureEvaluated(db, workspaceId, asOf, settings);
   }
   const { counters, importer } = out;
   return {

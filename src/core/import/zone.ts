@@ -24,7 +24,16 @@ const zones = new Map<string, Zone | null>();
 let lastName = '';
 let lastZone: Zone | null = null;
 
-const UTC_NAMES = new Set(['UTC', 'Etc/UTC', 'Etc/GMT', 'GMT', 'Etc/Universal', 'Universal', 'Etc/Zulu', 'Zulu']);
+const UTC_NAMES = new Set([
+  'UTC',
+  'Etc/UTC',
+  'Etc/GMT',
+  'GMT',
+  'Etc/Universal',
+  'Universal',
+  'Etc/Zulu',
+  'Zulu',
+]);
 
 /** The cached zone, or null when the name is not a time zone this runtime knows. */
 export function getZone(timeZone: string): Zone | null {
@@ -128,7 +137,7 @@ function offsetAt(zone: Zone, t: number): number {
     if (zone.days.size >= DAY_CACHE_CAP) zone.days.clear();
     zone.days.set(day, o);
   }
-  return o === o ? o : rawOffset(fmt, t);
+  return Number.isNaN(o) ? rawOffset(fmt, t) : o;
 }
 
 function zoneOrThrow(timeZone: string): Zone {
@@ -165,7 +174,7 @@ export function wallToUtc(zone: Zone, local: number): number {
   const tb = local - ob;
   const va = offsetAt(zone, ta) === oa;
   const vb = offsetAt(zone, tb) === ob;
-  if (va && vb) return ta < tb ? ta : tb;
+  if (va && vb) return Math.min(ta, tb);
   if (va) return ta;
   if (vb) return tb;
   // A gap: the wall time does not exist; keep the offset from before the transition,
@@ -190,7 +199,9 @@ export function epochDayToDay(n: number): Day {
   const z = n + 719468;
   const era = Math.floor(z / 146097);
   const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365,
+  );
   const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
   const mp = Math.floor((5 * doy + 2) / 153);
   const d = doy - Math.floor((153 * mp + 2) / 5) + 1;

@@ -6,9 +6,8 @@ import type { DemoBusiness, DemoOrder } from '../../../src/core/demo/salon.ts';
 import { generateSalonDemo } from '../../../src/core/demo/salon.ts';
 
 const AS_OF = '2026-11-23';
-const started = performance.now();
+// Generation speed is measured by `npm run bench`, not asserted here (timed tests are flaky).
 const demo: DemoBusiness = generateSalonDemo({ asOf: AS_OF });
-const elapsedMs = performance.now() - started;
 
 const asOfNum = dayToNumber(AS_OF);
 const ordersByCustomer = new Map<string, DemoOrder[]>();
@@ -30,10 +29,6 @@ describe('generateSalonDemo', () => {
     expect(other.customers).not.toEqual(demo.customers);
     expect(other.orders).not.toEqual(demo.orders);
     expect(generateSalonDemo({ asOf: AS_OF, seed: 7 })).toEqual(other);
-  });
-
-  it('is fast: 1,500 customers × 2 years well under a second', () => {
-    expect(elapsedMs).toBeLessThan(1000);
   });
 
   it('has the expected size', () => {
