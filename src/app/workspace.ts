@@ -52,7 +52,7 @@ export async function getSettings(db: Database, workspaceId: number): Promise<Se
 /** Validates and stores one setting from its textual form; returns the typed value. */
 export async function setSetting(db: Database, workspaceId: number, key: SettingKey, raw: string): Promise<unknown> {
   const parsed = parseSettingInput(key, raw);
-  if (!parsed.ok) throw new AppError('validation_failed', parsed.error, { key });
+  if (!parsed.ok) throw new AppError('bad_usage', parsed.error, { key });
   await saveSetting(db, workspaceId, key, parsed.value);
   return parsed.value;
 }

@@ -18,6 +18,14 @@ interface ImportCliOptions {
   sheet?: string;
   dryRun?: boolean;
   json?: boolean;
+  chunkSize?: number;
+  verbose?: boolean;
+}
+
+function parseChunk(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 1_000_000) throw new InvalidArgumentError(`expected 1..1000000, got "${v}"`);
+  return n;
 }
 
 export function registerImportCommands(program: Command): void {
@@ -32,6 +40,8 @@ export function registerImportCommands(program: Command): void {
       .option('--date-format <fmt>', 'auto | DD.MM.YYYY | MM/DD/YYYY | YYYY-MM-DD (default: workspace setting)')
       .option('--sheet <name>', 'XLSX sheet name (default: the first sheet)')
       .option('--dry-run', 'check everything and report, write nothing')
+      .option('--chunk-size <n>', 'rows per transaction (default 5000)', parseChunk)
+      .option('--verbose', 'log each committed chunk to stderr')
       .option('--json', 'print the summary as JSON')
       .action(async (file: string, opts: ImportCliOptions, cmd: Command) => {
         await withWorkspace(cmd, async (ws) => {
@@ -45,9 +55,12 @@ export function registerImportCommands(program: Command): void {
             ...(opts.dateFormat ? { dateFormat: opts.dateFormat } : {}),
             ...(opts.sheet ? { sheet: opts.sheet } : {}),
             dryRun: Boolean(opts.dryRun),
+            ...(opts.chunkSize ? { chunkSize: opts.chunkSize } : {}),
+            ...(opts.verbose ? { afterChunk: (line: number) => log(`committed through line ${line}`) } : {}),
             onProgress: (p) => bar.update(p.bytesRead, p.bytes, `${p.rows.toLocaleString('en')} rows`),
           });
           bar.end();
+          logFileFacts(summary);
           if (opts.json) printJson(summary);
           else printSummary(summary);
         });
@@ -55,14 +68,18 @@ export function registerImportCommands(program: Command): void {
   }
 }
 
-function printSummary(s: ImportSummary): void {
-  const what = s.kind === 'orders' ? 'orders' : 'customers';
+/** How the file was read: on stderr, so it shows with --json too without touching stdout. */
+function logFileFacts(s: ImportSummary): void {
   log(
     `read ${s.file} (${s.format}${s.encoding ? `, ${s.encoding}` : ''}${s.delimiter ? `, delimiter ${s.delimiter}` : ''}${s.sheet ? `, sheet ${s.sheet}` : ''}, dates ${s.date_format})`,
   );
   log(`columns: ${Object.entries(s.columns).map(([f, h]) => `${f}←${h}`).join(', ')}`);
   if (s.ignored_columns.length > 0) log(`ignored columns: ${s.ignored_columns.join(', ')}`);
   if (s.resumed_from_line) log(`resumed an interrupted import after line ${s.resumed_from_line}`);
+}
+
+function printSummary(s: ImportSummary): void {
+  const what = s.kind === 'orders' ? 'orders' : 'customers';
   printLine(`${s.dry_run ? 'Dry run — nothing written. ' : ''}Import of ${what} from ${s.file}`);
   printLine(
     formatTable(
