@@ -33,6 +33,10 @@ export const CLEAN_COLUMNS = [
   'status',
   'receipt',
 ] as const;
+/** The plain table the clean rows are COPYed into (no keys, no indexes): the floor. */
+export const FLOOR_TABLE_SQL = `CREATE TABLE orders_floor (
+  ordered_at timestamptz, client text, phone text, email text, service text, category text,
+  staff text, branch text, amount numeric(12,2), status text, receipt text)`;
 
 export interface GenerateOptions {
   rows: number;

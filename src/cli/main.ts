@@ -7,6 +7,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { readEnv } from '../config.ts';
 import { AppError, isUsageError } from '../core/errors.ts';
+import { registerAnalyticsCommands } from './commands/analytics.ts';
 import { registerDemoCommands } from './commands/demo.ts';
 import { registerImportCommands } from './commands/import.ts';
 import { registerSettingsCommands } from './commands/settings.ts';
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerImportCommands(program);
   registerSettingsCommands(program);
   registerDemoCommands(program);
+  registerAnalyticsCommands(program);
   // Subcommands inherit exitOverride so usage errors reach our handler as CommanderError.
   for (const cmd of program.commands) {
     cmd.exitOverride();

@@ -325,3 +325,93 @@ export async function writeWorkspaceCycleStatuses(
     );
   }
 }
+
+/** Purchase lines with their category (completed orders with amount > 0, with a customer). */
+export async function loadCategoryLines(
+  sql: Sql,
+  workspaceId: number,
+  upTo: string,
+): Promise<{ customerId: number; day: string; category: string }[]> {
+  const rows = await sql.query<{ c: number; d: string; k: string }>(
+    `SELECT DISTINCT o.customer_id AS c, o.ordered_on AS d, cat.name AS k
+       FROM orders o
+       JOIN order_lines l ON l.workspace_id = o.workspace_id AND l.order_id = o.id
+       JOIN categories cat ON cat.workspace_id = l.workspace_id AND cat.id = l.category_id
+      WHERE o.workspace_id = $1 AND o.customer_id IS NOT NULL AND o.status = 'completed' AND o.amount > 0
+        AND o.ordered_on <= $2::date
+      ORDER BY 1, 3, 2`,
+    [workspaceId, upTo],
+  );
+  return rows.map((r) => ({ customerId: r.c, day: r.d, category: r.k }));
+}
+
+export interface CustomerContact {
+  id: number;
+  name: string | null;
+  externalId: string | null;
+  phone: string | null;
+  email: string | null;
+}
+
+/** Name and first identifiers of every customer (for listings). */
+export async function loadCustomerContacts(sql: Sql, workspaceId: number): Promise<Map<number, CustomerContact>> {
+  const rows = await sql.query<{ id: number; name: string | null; ext: string | null; phone: string | null; email: string | null }>(
+    `SELECT c.id, c.name,
+            (SELECT value FROM customer_identifiers i WHERE i.workspace_id = c.workspace_id AND i.customer_id = c.id AND i.kind = 'external' ORDER BY created_at, value LIMIT 1) AS ext,
+            (SELECT value FROM customer_identifiers i WHERE i.workspace_id = c.workspace_id AND i.customer_id = c.id AND i.kind = 'phone' ORDER BY created_at, value LIMIT 1) AS phone,
+            (SELECT value FROM customer_identifiers i WHERE i.workspace_id = c.workspace_id AND i.customer_id = c.id AND i.kind = 'email' ORDER BY created_at, value LIMIT 1) AS email
+       FROM customers c WHERE c.workspace_id = $1 AND c.merged_into IS NULL`,
+    [workspaceId],
+  );
+  return new Map(rows.map((r) => [r.id, { id: r.id, name: r.name, externalId: r.ext, phone: r.phone, email: r.email }]));
+}
+
+export interface TargetRow {
+  id: number;
+  metric: string;
+  value: number;
+  deadline: string;
+}
+
+export async function upsertTarget(sql: Sql, workspaceId: number, t: Omit<TargetRow, 'id'>): Promise<TargetRow> {
+  const rows = await sql.query<{ id: number; metric: string; value: string; deadline: string }>(
+    `INSERT INTO targets (workspace_id, metric, value, deadline) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (workspace_id, metric, deadline) DO UPDATE SET value = EXCLUDED.value
+     RETURNING id, metric, value::text AS value, deadline`,
+    [workspaceId, t.metric, t.value, t.deadline],
+  );
+  const r = rows[0]!;
+  return { id: r.id, metric: r.metric, value: Number(r.value), deadline: r.deadline };
+}
+
+export async function listTargets(sql: Sql, workspaceId: number): Promise<TargetRow[]> {
+  const rows = await sql.query<{ id: number; metric: string; value: string; deadline: string }>(
+    `SELECT id, metric, value::text AS value, deadline FROM targets WHERE workspace_id = $1 ORDER BY deadline, metric`,
+    [workspaceId],
+  );
+  return rows.map((r) => ({ id: r.id, metric: r.metric, value: Number(r.value), deadline: r.deadline }));
+}
+
+export async function deleteTarget(sql: Sql, workspaceId: number, metric: string, deadline: string): Promise<number> {
+  const rows = await sql.query(
+    'DELETE FROM targets WHERE workspace_id = $1 AND metric = $2 AND deadline = $3 RETURNING id',
+    [workspaceId, metric, deadline],
+  );
+  return rows.length;
+}
+
+/** Orders without a customer in a period: kept and shown, never in customer metrics. */
+export async function anonymousTotals(
+  sql: Sql,
+  workspaceId: number,
+  from: string,
+  to: string,
+): Promise<{ orders: number; revenue: string }> {
+  const [r] = await sql.query<{ orders: number; revenue: string }>(
+    `SELECT count(*)::int AS orders, COALESCE(sum(amount), 0)::text AS revenue FROM orders
+      WHERE workspace_id = $1 AND customer_id IS NULL AND status = 'completed' AND amount > 0
+        AND ordered_on >= $2::date AND ordered_on < $3::date`,
+    [workspaceId, from, to],
+  );
+  return r!;
+}
