@@ -34,6 +34,10 @@ export interface StageResult {
   ms: number;
   rows: number;
   peakRssMb: number;
+  /** RSS after the modules loaded, before the work */
+  baseRssMb?: number;
+  /** user + system CPU time of this process (less sensitive than wall time to a busy machine) */
+  cpuMs?: number;
 }
 
 export interface ImportResult extends StageResult {
@@ -63,6 +67,8 @@ export interface ImportResult extends StageResult {
 
 let task: WorkerTask;
 let sampler: RssSampler;
+/** CPU usage when the timed part of the stage began. */
+let cpu0: NodeJS.CpuUsage | undefined;
 
 function log(msg: string) {
   process.stderr.write(`  [${task.task}${task.task === 'import' ? `:${task.db}` : ''}] ${msg}\n`);
@@ -70,6 +76,7 @@ function log(msg: string) {
 
 async function readStage(kind: 'hash' | 'parse' | 'normalise' | 'assemble', file: string): Promise<StageResult> {
   const t0 = performance.now();
+  cpu0 = process.cpuUsage();
   let rows = 0;
   if (kind === 'hash') {
     await hashFile(file);
@@ -116,6 +123,7 @@ async function importStage(t: Extract<WorkerTask, { task: 'import' }>): Promise<
   let rowsDone = 0;
   let lastLog = performance.now();
   const t0 = performance.now();
+  cpu0 = process.cpuUsage();
   const summary = await importFile(db, workspaceId, {
     kind: 'orders',
     path: t.file,
@@ -132,6 +140,7 @@ async function importStage(t: Extract<WorkerTask, { task: 'import' }>): Promise<
     },
   });
   const ms = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
   sampler.stop();
 
   const chunkTx = stats.tx.filter((x) => x.by.includes('chunk-writer'));
@@ -166,6 +175,7 @@ async function importStage(t: Extract<WorkerTask, { task: 'import' }>): Promise<
     ms,
     rows: summary.rows,
     peakRssMb: Math.round(sampler.peak),
+    cpuMs: Math.round((cpu.user + cpu.system) / 1000),
     connectMs,
     summary: {
       rows: summary.rows,
@@ -206,6 +216,7 @@ async function copyPglite(t: Extract<WorkerTask, { task: 'copy-pglite' }>): Prom
   await pg.exec(FLOOR_TABLE_SQL);
   const blob = await openAsBlob(t.clean);
   const t0 = performance.now();
+  cpu0 = process.cpuUsage();
   await pg.query(`COPY orders_floor FROM '/dev/blob' WITH (FORMAT csv, HEADER true)`, [], { blob });
   const ms = performance.now() - t0;
   const n = await pg.query<{ n: number }>('SELECT count(*)::int4 AS n FROM orders_floor');
@@ -223,6 +234,11 @@ async function main(): Promise<void> {
   else result = await readStage(task.task, task.file);
   sampler.stop();
   result.peakRssMb = Math.round(Math.max(result.peakRssMb, sampler.peak));
+  result.baseRssMb = Math.round(sampler.samples[0]?.rss ?? 0);
+  if (result.cpuMs === undefined) {
+    const cpu = process.cpuUsage(cpu0);
+    result.cpuMs = Math.round((cpu.user + cpu.system) / 1000);
+  }
   await writeFile(task.out, JSON.stringify(result, null, 2));
 }
 

@@ -134,3 +134,29 @@ export async function addToOrderAmounts(
     [workspaceId, rows.map((r) => r.id), rows.map((r) => r.amount)],
   );
 }
+
+/** Sets an order's status (cancel, refund); returns its customer, or undefined when no such order. */
+export async function setOrderStatus(
+  sql: Sql,
+  workspaceId: number,
+  orderId: number,
+  status: string,
+): Promise<{ customerId: number | null } | undefined> {
+  const rows = await sql.query<{ customer_id: number | null }>(
+    `UPDATE orders SET status = $3, updated_at = now() WHERE workspace_id = $1 AND id = $2 RETURNING customer_id`,
+    [workspaceId, orderId, status],
+  );
+  return rows[0] ? { customerId: rows[0].customer_id } : undefined;
+}
+
+export async function findOrderCustomer(
+  sql: Sql,
+  workspaceId: number,
+  orderId: number,
+): Promise<{ customerId: number | null } | undefined> {
+  const rows = await sql.query<{ customer_id: number | null }>(
+    'SELECT customer_id FROM orders WHERE workspace_id = $1 AND id = $2',
+    [workspaceId, orderId],
+  );
+  return rows[0] ? { customerId: rows[0].customer_id } : undefined;
+}
