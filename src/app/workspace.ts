@@ -50,7 +50,12 @@ export async function getSettings(db: Database, workspaceId: number): Promise<Se
 }
 
 /** Validates and stores one setting from its textual form; returns the typed value. */
-export async function setSetting(db: Database, workspaceId: number, key: SettingKey, raw: string): Promise<unknown> {
+export async function setSetting(
+  db: Database,
+  workspaceId: number,
+  key: SettingKey,
+  raw: string,
+): Promise<unknown> {
   const parsed = parseSettingInput(key, raw);
   if (!parsed.ok) throw new AppError('bad_usage', parsed.error, { key });
   await saveSetting(db, workspaceId, key, parsed.value);

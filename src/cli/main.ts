@@ -30,7 +30,10 @@ export function buildProgram(): Command {
     )
     .showHelpAfterError()
     .exitOverride();
-  program.configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) });
+  program.configureOutput({
+    writeOut: (s) => process.stdout.write(s),
+    writeErr: (s) => process.stderr.write(s),
+  });
   registerImportCommands(program);
   registerSettingsCommands(program);
   registerDemoCommands(program);
@@ -51,7 +54,8 @@ export async function run(argv: string[]): Promise<number> {
     return Number(process.exitCode ?? 0);
   } catch (e) {
     if (e instanceof CommanderError) {
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.exitCode === 0) return 0;
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.exitCode === 0)
+        return 0;
       return 2;
     }
     if (e instanceof AppError) {

@@ -20,7 +20,10 @@ export function printError(code: string, message: string, details?: unknown): vo
 }
 
 /** A one-line progress bar on stderr, drawn only when stderr is a terminal. */
-export function progressBar(label: string): { update(done: number, total: number, extra?: string): void; end(): void } {
+export function progressBar(label: string): {
+  update(done: number, total: number, extra?: string): void;
+  end(): void;
+} {
   const tty = process.stderr.isTTY;
   let drawn = false;
   return {
@@ -43,5 +46,12 @@ export function progressBar(label: string): { update(done: number, total: number
 export function formatTable(headers: string[], rows: (string | number | null)[][]): string {
   const cells = [headers, ...rows.map((r) => r.map((c) => (c === null ? '' : String(c))))];
   const widths = headers.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
-  return cells.map((r) => r.map((c, i) => (c ?? '').padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+  return cells
+    .map((r) =>
+      r
+        .map((c, i) => (c ?? '').padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }

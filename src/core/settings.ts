@@ -5,7 +5,11 @@ import { z } from 'zod';
  * key → JSON; this schema is the only place that knows what they mean.
  */
 export const SETTINGS = {
-  business_name: { schema: z.string().min(1).max(200).nullable(), default: null, help: 'name of the business' },
+  business_name: {
+    schema: z.string().min(1).max(200).nullable(),
+    default: null,
+    help: 'name of the business',
+  },
   currency: { schema: z.string().regex(/^[A-Z]{3}$/), default: 'RUB', help: 'ISO 4217 currency code' },
   timezone: {
     schema: z.string().refine(isTimeZone, 'an IANA time zone such as Europe/Moscow'),
@@ -82,7 +86,10 @@ export function parseSettingInput(
   let parsed = schema.safeParse(candidate);
   if (!parsed.success && typeof candidate !== 'string') parsed = schema.safeParse(trimmed);
   if (!parsed.success) {
-    return { ok: false, error: `${key}: ${parsed.error.issues[0]?.message ?? 'invalid'} (${SETTINGS[key].help})` };
+    return {
+      ok: false,
+      error: `${key}: ${parsed.error.issues[0]?.message ?? 'invalid'} (${SETTINGS[key].help})`,
+    };
   }
   return { ok: true, value: parsed.data };
 }

@@ -17,7 +17,9 @@ export class DataDirLockedError extends Error {
     readonly dir: string,
     readonly pid: number,
   ) {
-    super(`the data folder ${dir} is in use by another Comeback process (pid ${pid}); stop it or use another --data-dir`);
+    super(
+      `the data folder ${dir} is in use by another Comeback process (pid ${pid}); stop it or use another --data-dir`,
+    );
   }
 }
 
@@ -57,7 +59,8 @@ export function acquireDataDirLock(dir: string): DataDirLock {
         if (released) return;
         released = true;
         try {
-          if (readFileSync(lockPath, 'utf8').trim() === String(process.pid)) rmSync(lockPath, { force: true });
+          if (readFileSync(lockPath, 'utf8').trim() === String(process.pid))
+            rmSync(lockPath, { force: true });
         } catch {
           // already gone
         }

@@ -150,7 +150,10 @@ export const products = pgTable(
 export const staff = pgTable(
   'staff',
   { workspaceId: workspaceId(), id: id(), name: text('name').notNull(), createdAt: createdAt() },
-  (t) => [primaryKey({ columns: [t.workspaceId, t.id] }), uniqueIndex('staff_name_idx').on(t.workspaceId, t.name)],
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.id] }),
+    uniqueIndex('staff_name_idx').on(t.workspaceId, t.name),
+  ],
 );
 
 export const branches = pgTable(

@@ -71,7 +71,9 @@ async function expectStoredEqualsRecompute(ws: number, asOf: string, withScores:
       cycle: num(s.cycle_days),
       status: s.status,
       nextExpectedDay: s.next_expected_on,
-      ...(withScores ? { rScore: s.r_score, fScore: s.f_score, mScore: s.m_score, segment: s.rfm_segment } : {}),
+      ...(withScores
+        ? { rScore: s.r_score, fScore: s.f_score, mScore: s.m_score, segment: s.rfm_segment }
+        : {}),
     };
     const want = {
       purchases: a.purchases,
@@ -91,14 +93,22 @@ async function expectStoredEqualsRecompute(ws: number, asOf: string, withScores:
 }
 
 const AS_OF = '2024-07-15';
-const at = (day: number, minute: number) => zonedWallTimeToUtc(2024, 1, 1 + day, 10, minute, 0, 'Europe/Moscow');
+const at = (day: number, minute: number) =>
+  zonedWallTimeToUtc(2024, 1, 1 + day, 10, minute, 0, 'Europe/Moscow');
 
 const orderArb = fc.record({
   customer: fc.integer({ min: 1, max: 5 }),
   day: fc.integer({ min: 0, max: 180 }),
   minute: fc.integer({ min: 0, max: 59 }),
   amountCents: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 500_000 })),
-  status: fc.constantFrom<OrderStatus>('completed', 'completed', 'completed', 'completed', 'cancelled', 'refunded'),
+  status: fc.constantFrom<OrderStatus>(
+    'completed',
+    'completed',
+    'completed',
+    'completed',
+    'cancelled',
+    'refunded',
+  ),
 });
 const streamArb = fc.record({
   orders: fc.array(orderArb, { minLength: 1, maxLength: 24 }),
@@ -124,9 +134,9 @@ describe('incremental aggregates = full recompute', () => {
           await recordOrders(t.db, ws, slice, ctx);
           await expectStoredEqualsRecompute(ws, AS_OF, false);
         }
-        const ids = (await t.db.query<{ id: number }>('SELECT id FROM orders WHERE workspace_id = $1 ORDER BY id', [ws])).map(
-          (r) => r.id,
-        );
+        const ids = (
+          await t.db.query<{ id: number }>('SELECT id FROM orders WHERE workspace_id = $1 ORDER BY id', [ws])
+        ).map((r) => r.id);
         for (const r of refunds) {
           await changeOrderStatus(t.db, ws, ids[r % ids.length]!, 'refunded', ctx);
           await expectStoredEqualsRecompute(ws, AS_OF, false);
@@ -146,19 +156,30 @@ describe('status history and returns', () => {
     const settings = await getSettings(t.db, ws);
     await t.db.query(`INSERT INTO settings (workspace_id, key, value) VALUES ($1, 'cycle_days', '30')`, [ws]);
     const s = { ...settings, cycle_days: 30 };
-    await recordOrders(t.db, ws, [{ externalId: 'a', customer: { externalId: 'x' }, at: at(0, 0), amountCents: 1000 }], {
-      settings: s,
-      asOf: '2024-01-01',
-    });
+    await recordOrders(
+      t.db,
+      ws,
+      [{ externalId: 'a', customer: { externalId: 'x' }, at: at(0, 0), amountCents: 1000 }],
+      {
+        settings: s,
+        asOf: '2024-01-01',
+      },
+    );
     // 45 days later: sleeping (30 < 45 ≤ 90).
     await recomputeWorkspace(t.db, ws, '2024-02-15', s);
-    await recordOrders(t.db, ws, [{ externalId: 'b', customer: { externalId: 'x' }, at: at(46, 0), amountCents: 2000 }], {
-      settings: s,
-      asOf: '2024-02-16',
-    });
-    const [c] = await t.db.query<{ id: number; status: string }>('SELECT id, status FROM customers WHERE workspace_id = $1', [
+    await recordOrders(
+      t.db,
       ws,
-    ]);
+      [{ externalId: 'b', customer: { externalId: 'x' }, at: at(46, 0), amountCents: 2000 }],
+      {
+        settings: s,
+        asOf: '2024-02-16',
+      },
+    );
+    const [c] = await t.db.query<{ id: number; status: string }>(
+      'SELECT id, status FROM customers WHERE workspace_id = $1',
+      [ws],
+    );
     expect(c!.status).toBe('fan');
     const history = await listStatusHistory(t.db, ws, c!.id);
     expect(history).toEqual([
@@ -177,22 +198,34 @@ describe('status history without a daily refresh in between', () => {
     const ws = await t.workspace();
     await t.db.query(`INSERT INTO settings (workspace_id, key, value) VALUES ($1, 'cycle_days', '30')`, [ws]);
     const s = { ...(await getSettings(t.db, ws)), cycle_days: 30 };
-    await recordOrders(t.db, ws, [{ externalId: 'a', customer: { externalId: 'x' }, at: at(0, 0), amountCents: 1000 }], {
-      settings: s,
-      asOf: '2024-01-01',
-    });
+    await recordOrders(
+      t.db,
+      ws,
+      [{ externalId: 'a', customer: { externalId: 'x' }, at: at(0, 0), amountCents: 1000 }],
+      {
+        settings: s,
+        asOf: '2024-01-01',
+      },
+    );
     // 100 days later, with no recompute in between: lost (> 3 × 30), then back.
-    await recordOrders(t.db, ws, [{ externalId: 'b', customer: { externalId: 'x' }, at: at(100, 0), amountCents: 1000 }], {
-      settings: s,
-      asOf: '2024-04-10',
-    });
+    await recordOrders(
+      t.db,
+      ws,
+      [{ externalId: 'b', customer: { externalId: 'x' }, at: at(100, 0), amountCents: 1000 }],
+      {
+        settings: s,
+        asOf: '2024-04-10',
+      },
+    );
     const [c] = await t.db.query<{ id: number }>('SELECT id FROM customers WHERE workspace_id = $1', [ws]);
     expect(await listStatusHistory(t.db, ws, c!.id)).toEqual([
       { from: 'lead', to: 'newbie', on: '2024-01-01', reason: 'purchase' },
       { from: 'newbie', to: 'lost', on: '2024-04-10', reason: 'cycle_passed' },
       { from: 'lost', to: 'fan', on: '2024-04-10', reason: 'purchase' },
     ]);
-    expect((await listEvents(t.db, ws, c!.id)).map((e) => [e.type, e.data.from])).toEqual([['returned', 'lost']]);
+    expect((await listEvents(t.db, ws, c!.id)).map((e) => [e.type, e.data.from])).toEqual([
+      ['returned', 'lost'],
+    ]);
   });
 });
 
@@ -205,7 +238,12 @@ describe('report on the UCI Online Retail invoices (outside reference)', () => {
       asOf: '2011-12-10',
     });
     const settings = await getSettings(t.db, ws);
-    const r = await buildReport(t.db, ws, { from: '2010-12-01', to: '2011-12-10', asOf: '2011-12-10', settings });
+    const r = await buildReport(t.db, ws, {
+      from: '2010-12-01',
+      to: '2011-12-10',
+      asOf: '2011-12-10',
+      settings,
+    });
     expect(r.kpis.orders).toBe(18_532);
     expect(r.kpis.unique_customers).toBe(4_338);
     expect(r.kpis.revenue).toBe(891_140_790);

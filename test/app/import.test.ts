@@ -124,7 +124,14 @@ describe('import orders: receipt and line-item exports', () => {
     const s = await run(ws, `${FIX}/evotor-receipts.csv`);
     expect(s.rejected).toEqual([]);
     expect(s.orders_created).toBe(6);
-    expect(await facts(ws)).toMatchObject({ orders: 6, completed: 5, refunded: 1, lines: 10, customers: 3, revenue: '3168.72' });
+    expect(await facts(ws)).toMatchObject({
+      orders: 6,
+      completed: 5,
+      refunded: 1,
+      lines: 10,
+      customers: 3,
+      revenue: '3168.72',
+    });
   });
 
   it('reads a Shopify export: one row per line item, later rows inherit the order', async () => {
@@ -159,7 +166,12 @@ describe('import orders: real public exports without --map', () => {
     const s = await run(ws, `${SHARED}/online-retail/mwoitek__online_retail.csv`);
     expect(s.rejected).toEqual([]);
     expect(s.date_format).toBe('YMD');
-    expect(await facts(ws)).toMatchObject({ orders: 18_532, completed: 18_532, customers: 4_338, revenue: '8911407.90' });
+    expect(await facts(ws)).toMatchObject({
+      orders: 18_532,
+      completed: 18_532,
+      customers: 4_338,
+      revenue: '8911407.90',
+    });
   });
 
   it('UCI raw line sample: M/D/YYYY, scattered lines merged, C… invoices are returns, NA customers anonymous', async () => {
@@ -170,7 +182,13 @@ describe('import orders: real public exports without --map', () => {
     expect(s.imported).toBe(2709);
     expect(s.orders_without_customer).toBe(397);
     const f = await facts(ws);
-    expect(f).toMatchObject({ orders: 2231, lines: 2709, anonymous: 397, customers: 1171, revenue: '39747.46' });
+    expect(f).toMatchObject({
+      orders: 2231,
+      lines: 2709,
+      anonymous: 397,
+      customers: 1171,
+      revenue: '39747.46',
+    });
     const [c] = await t.db.query<{ n: number; neg: number }>(
       `SELECT count(*)::int AS n, count(*) FILTER (WHERE amount < 0)::int AS neg
          FROM orders WHERE workspace_id = $1 AND external_id LIKE 'C%'`,
@@ -214,13 +232,21 @@ describe('import orders: real public exports without --map', () => {
 describe('import customers', () => {
   it('imports an XLSX customer list, merging a person written twice and rejecting a bad e-mail', async () => {
     const ws = await t.workspace();
-    const s = await importFile(t.db, ws, { kind: 'customers', path: `${FIX}/customers-ru.xlsx`, asOf: AS_OF });
+    const s = await importFile(t.db, ws, {
+      kind: 'customers',
+      path: `${FIX}/customers-ru.xlsx`,
+      asOf: AS_OF,
+    });
     expect(s.sheet).toBe('Клиенты');
     expect(s.rows).toBe(16);
     expect(s.rejected).toEqual([{ line: 8, column: 'Email', reason: 'not an e-mail: "n.lebedeva@bk"' }]);
     expect(s.customers_created).toBe(14);
     expect((await facts(ws)).customers).toBe(14);
-    const again = await importFile(t.db, ws, { kind: 'customers', path: `${FIX}/customers-ru.xlsx`, asOf: AS_OF });
+    const again = await importFile(t.db, ws, {
+      kind: 'customers',
+      path: `${FIX}/customers-ru.xlsx`,
+      asOf: AS_OF,
+    });
     expect(again.customers_created).toBe(0);
     expect(again.imported).toBe(0);
     expect((await facts(ws)).customers).toBe(14);
@@ -244,7 +270,12 @@ describe('import customers', () => {
     expect(events).toEqual([
       expect.objectContaining({
         type: 'field_conflict',
-        data: expect.objectContaining({ field: 'name', kept: 'Анна Петрова', offered: 'Анна Сидорова', line: 2 }),
+        data: expect.objectContaining({
+          field: 'name',
+          kept: 'Анна Петрова',
+          offered: 'Анна Сидорова',
+          line: 2,
+        }),
       }),
     ]);
   });

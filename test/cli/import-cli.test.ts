@@ -78,7 +78,12 @@ describe('bin/comeback import (the CLI contract)', () => {
     const got = await runCli([...args, 'settings', 'get', 'cycle_days', '--json']);
     expect(JSON.parse(got.stdout)).toEqual({ key: 'cycle_days', value: 30 });
     const all = JSON.parse((await runCli([...args, 'settings', 'get', '--json'])).stdout);
-    expect(all).toMatchObject({ cycle_days: 30, timezone: 'Asia/Yekaterinburg', currency: 'RUB', lost_multiplier: 3 });
+    expect(all).toMatchObject({
+      cycle_days: 30,
+      timezone: 'Asia/Yekaterinburg',
+      currency: 'RUB',
+      lost_multiplier: 3,
+    });
     const bad = await runCli([...args, 'settings', 'set', 'lost_multiplier', 'many']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('lost_multiplier');
@@ -93,11 +98,22 @@ describe('an import killed with kill -9', () => {
     const total = 12_000;
     for (let i = 0; i < total; i++) {
       const day = String(1 + (i % 28)).padStart(2, '0');
-      rows.push(`R${i};${day}.02.2024 12:00;+7 916 ${100 + (i % 900)}-${String(10 + (i % 89)).padStart(2, '0')}-00;Стрижка;1 500,00`);
+      rows.push(
+        `R${i};${day}.02.2024 12:00;+7 916 ${100 + (i % 900)}-${String(10 + (i % 89)).padStart(2, '0')}-00;Стрижка;1 500,00`,
+      );
     }
     writeFileSync(join(dir, 'sales.csv'), rows.join('\n'));
     const { args } = cliTarget(uniqueName('kill'));
-    const cmd = [...args, 'import', 'orders', join(dir, 'sales.csv'), '--chunk-size', '500', '--verbose', '--json'];
+    const cmd = [
+      ...args,
+      'import',
+      'orders',
+      join(dir, 'sales.csv'),
+      '--chunk-size',
+      '500',
+      '--verbose',
+      '--json',
+    ];
 
     const child = startCli(cmd);
     await new Promise<void>((resolve, reject) => {

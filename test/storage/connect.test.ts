@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -66,7 +66,10 @@ describe(`storage on ${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite'}`
       `INSERT INTO orders (workspace_id, order_key, ordered_at, ordered_on, amount) VALUES ($1, 'x:1', now(), '2024-01-01', '0.1'), ($1, 'x:2', now(), '2024-01-01', '0.2')`,
       [ws],
     );
-    const [r] = await t.db.query<{ s: string }>(`SELECT sum(amount)::text AS s FROM orders WHERE workspace_id = $1`, [ws]);
+    const [r] = await t.db.query<{ s: string }>(
+      `SELECT sum(amount)::text AS s FROM orders WHERE workspace_id = $1`,
+      [ws],
+    );
     expect(r!.s).toBe('0.30');
   });
 
@@ -124,21 +127,18 @@ describe('the embedded data folder lock', () => {
 
   // PGlite-only by nature: the folder lock guards the embedded database.
   const embeddedOnly = process.env.TEST_DATABASE_URL ? () => {} : it;
-  embeddedOnly(
-    'opens a PGlite folder whose previous owner died leaving postmaster.pid behind',
-    async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'comeback-stale-'));
-      const first = await connect({ dataDir: dir });
-      await first.query(`INSERT INTO workspaces (name) VALUES ('survivor')`);
-      await first.close();
-      // What kill -9 leaves: our lock with a dead pid and PGlite's pid file.
-      writeFileSync(join(dir, 'comeback.lock'), '999999999');
-      writeFileSync(join(dir, 'postmaster.pid'), '999999999\n');
-      const second = await connect({ dataDir: dir });
-      const rows = await second.query<{ name: string }>('SELECT name FROM workspaces');
-      expect(rows.map((r) => r.name)).toContain('survivor');
-      await second.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  );
+  embeddedOnly('opens a PGlite folder whose previous owner died leaving postmaster.pid behind', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'comeback-stale-'));
+    const first = await connect({ dataDir: dir });
+    await first.query(`INSERT INTO workspaces (name) VALUES ('survivor')`);
+    await first.close();
+    // What kill -9 leaves: our lock with a dead pid and PGlite's pid file.
+    writeFileSync(join(dir, 'comeback.lock'), '999999999');
+    writeFileSync(join(dir, 'postmaster.pid'), '999999999\n');
+    const second = await connect({ dataDir: dir });
+    const rows = await second.query<{ name: string }>('SELECT name FROM workspaces');
+    expect(rows.map((r) => r.name)).toContain('survivor');
+    await second.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
 });

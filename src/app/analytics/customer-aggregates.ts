@@ -10,11 +10,16 @@
  *
  * Both call the same core functions, so they cannot disagree on a rule.
  */
-import { intervalsOf, workspaceCycle } from '../../core/analytics/cycle.ts';
+
 import { cvmStage } from '../../core/analytics/cvm.ts';
-import { isReturn, lifecycleStatus, type ManualStatus, statusChangeReason } from '../../core/analytics/lifecycle.ts';
-import { type OrderFact } from '../../core/analytics/purchases.ts';
-import { populationFromCutPoints, rfmCutPoints } from '../../core/analytics/rfm-compact.ts';
+import { intervalHistogram, intervalsOf, workspaceCycle } from '../../core/analytics/cycle.ts';
+import {
+  isReturn,
+  lifecycleStatus,
+  type ManualStatus,
+  statusChangeReason,
+} from '../../core/analytics/lifecycle.ts';
+import { type OrderFact, purchaseTableFromColumns } from '../../core/analytics/purchases.ts';
 import {
   aggregateRow,
   type CustomerAggregates,
@@ -22,8 +27,7 @@ import {
   recomputeAll,
   rfmPopulationOf,
 } from '../../core/analytics/recompute.ts';
-import { intervalHistogram } from '../../core/analytics/cycle.ts';
-import { purchaseTableFromColumns } from '../../core/analytics/purchases.ts';
+import { populationFromCutPoints, rfmCutPoints } from '../../core/analytics/rfm-compact.ts';
 import { addDays, type Day, numberToDay } from '../../core/day.ts';
 import { utcToZonedDay } from '../../core/import/values.ts';
 import type { Settings } from '../../core/settings.ts';
@@ -49,7 +53,11 @@ import { type EventInsert, insertEvents } from '../../storage/queries/events.ts'
 
 export function manualOf(s: StoredStatus | undefined, timeZone: string): ManualStatus | null {
   if (!s?.manualStatus || s.manualAt === null) return null;
-  return { status: s.manualStatus as LifecycleStatus, day: utcToZonedDay(s.manualAt, timeZone), at: s.manualAt };
+  return {
+    status: s.manualStatus as LifecycleStatus,
+    day: utcToZonedDay(s.manualAt, timeZone),
+    at: s.manualAt,
+  };
 }
 
 function toWrite(a: CustomerAggregates, asOf: Day, since: Day | null, clearManual: boolean): AggregateWrite {
@@ -180,10 +188,17 @@ export interface CustomersBefore {
   facts: Map<number, OrderFact[]>;
 }
 
-export async function snapshotCustomers(sql: Sql, workspaceId: number, ids: number[]): Promise<CustomersBefore> {
+export async function snapshotCustomers(
+  sql: Sql,
+  workspaceId: number,
+  ids: number[],
+): Promise<CustomersBefore> {
   const unique = [...new Set(ids)];
   if (unique.length === 0) return { ids: [], facts: new Map() };
-  return { ids: unique, facts: factsByCustomer(await loadPurchaseColumns(sql, workspaceId, { customerIds: unique })) };
+  return {
+    ids: unique,
+    facts: factsByCustomer(await loadPurchaseColumns(sql, workspaceId, { customerIds: unique })),
+  };
 }
 
 export interface UpdateResult {
@@ -226,13 +241,21 @@ export async function updateCustomers(
   for (const id of before.ids) {
     const s = stored.get(id);
     const manual = manualOf(s, settings.timezone);
-    const old = customerAggregates(before.facts.get(id) ?? [], asOf, cwBefore, settings, { customerId: id, manual });
-    const now = customerAggregates(after.get(id) ?? [], asOf, cwAfter, settings, { customerId: id, manual, population });
+    const old = customerAggregates(before.facts.get(id) ?? [], asOf, cwBefore, settings, {
+      customerId: id,
+      manual,
+    });
+    const now = customerAggregates(after.get(id) ?? [], asOf, cwAfter, settings, {
+      customerId: id,
+      manual,
+      population,
+    });
     const storedStatus = (s?.status ?? 'lead') as LifecycleStatus;
     // Time may have moved the customer since the last evaluation: log that first.
     const decay = statusChangeReason(storedStatus, old.status);
     if (decay) changes.push({ customerId: id, from: storedStatus, to: old.status, on: asOf, reason: decay });
-    const purchased = now.purchases > old.purchases || (now.lastPurchaseDay ?? '') > (old.lastPurchaseDay ?? '');
+    const purchased =
+      now.purchases > old.purchases || (now.lastPurchaseDay ?? '') > (old.lastPurchaseDay ?? '');
     const reason = statusChangeReason(old.status, now.status, { purchase: purchased });
     if (reason) changes.push({ customerId: id, from: old.status, to: now.status, on: asOf, reason });
     if (purchased && isReturn(old.status)) {
@@ -251,7 +274,13 @@ export async function updateCustomers(
     const updates = [];
     for (const c of rest) {
       const manual = manualOf(
-        { id: c.id, status: c.status, manualStatus: c.manualStatus, manualAt: c.manualAt, lastPurchaseOn: c.lastPurchaseOn },
+        {
+          id: c.id,
+          status: c.status,
+          manualStatus: c.manualStatus,
+          manualAt: c.manualAt,
+          lastPurchaseOn: c.lastPurchaseOn,
+        },
         settings.timezone,
       );
       const { status } = lifecycleStatus({
@@ -263,7 +292,8 @@ export async function updateCustomers(
         manual,
       });
       const reason = statusChangeReason(c.status as LifecycleStatus, status);
-      if (reason) changes.push({ customerId: c.id, from: c.status, to: status, on: asOf, reason: 'recalculated' });
+      if (reason)
+        changes.push({ customerId: c.id, from: c.status, to: status, on: asOf, reason: 'recalculated' });
       updates.push({
         id: c.id,
         status,
@@ -282,7 +312,12 @@ export async function updateCustomers(
 }
 
 /** After a first import (no full evaluation yet), run one so RFM scores exist. */
-export async function ensureEvaluated(db: Database, workspaceId: number, asOf: Day, settings: Settings): Promise<void> {
+export async function ensureEvaluated(
+  db: Database,
+  workspaceId: number,
+  asOf: Day,
+  settings: Settings,
+): Promise<void> {
   const stats = await loadWorkspaceStats(db, workspaceId);
   if (stats.rfmCutPoints === null) await recomputeWorkspace(db, workspaceId, asOf, settings);
 }

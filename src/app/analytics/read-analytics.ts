@@ -5,6 +5,7 @@
  */
 import { categoryCycles } from '../../core/analytics/category-cycle.ts';
 import { averageChurn, cohortRetention, monthlyChurn, statusShares } from '../../core/analytics/cohorts.ts';
+import { CVM_STAGES } from '../../core/analytics/cvm.ts';
 import { KPI_KEYS, type KpiKey, type Kpis, kpiTrend, periodKpisTable } from '../../core/analytics/kpis.ts';
 import type { ManualStatus } from '../../core/analytics/lifecycle.ts';
 import { ltvTable } from '../../core/analytics/ltv.ts';
@@ -17,7 +18,6 @@ import {
   statusCounts,
 } from '../../core/analytics/recompute.ts';
 import { evaluateTarget, type TargetProgress } from '../../core/analytics/targets.ts';
-import { CVM_STAGES } from '../../core/analytics/cvm.ts';
 import { addDays, type Day, dayToNumber } from '../../core/day.ts';
 import { AppError } from '../../core/errors.ts';
 import type { Settings } from '../../core/settings.ts';
@@ -178,7 +178,13 @@ export async function cohortSummary(db: Database, workspaceId: number, asOf: Day
 
 export const TARGET_METRICS: readonly KpiKey[] = KPI_KEYS;
 
-export async function setTarget(db: Database, workspaceId: number, metric: string, value: number, deadline: Day) {
+export async function setTarget(
+  db: Database,
+  workspaceId: number,
+  metric: string,
+  value: number,
+  deadline: Day,
+) {
   if (!(TARGET_METRICS as readonly string[]).includes(metric)) {
     throw new AppError('bad_usage', `unknown metric "${metric}"; one of: ${TARGET_METRICS.join(', ')}`);
   }

@@ -9,8 +9,8 @@ import type { AssembledOrder } from '../../core/import/rows.ts';
 import { zonedWallTimeToUtc } from '../../core/import/values.ts';
 import { resolveSettings } from '../../core/settings.ts';
 import type { Database } from '../../storage/connect.ts';
-import { saveSetting, loadSettings } from '../../storage/queries/settings.ts';
-import { workspaceCounts, type WorkspaceCounts } from '../../storage/queries/summary.ts';
+import { loadSettings, saveSetting } from '../../storage/queries/settings.ts';
+import { type WorkspaceCounts, workspaceCounts } from '../../storage/queries/summary.ts';
 import { recomputeWorkspace } from '../analytics/customer-aggregates.ts';
 import { ChunkWriter } from '../import/chunk-writer.ts';
 import type { PersonInput } from '../import/resolve-customers.ts';
@@ -42,28 +42,43 @@ export async function loadDemo(
   if (!('timezone' in stored)) await saveSetting(db, workspaceId, 'timezone', DEMO_TIME_ZONE);
   if (!('business_name' in stored)) await saveSetting(db, workspaceId, 'business_name', demo.name);
   const settings = resolveSettings(await loadSettings(db, workspaceId));
-  const counters = { rows: 0, imported: 0, skipped: 0, rejectedCount: 0, customersCreated: 0, customersMatched: 0 };
+  const counters = {
+    rows: 0,
+    imported: 0,
+    skipped: 0,
+    rejectedCount: 0,
+    customersCreated: 0,
+    customersMatched: 0,
+  };
   const writer = new ChunkWriter(db, db, 'per-chunk', workspaceId, null, counters, settings, opts.asOf);
 
   for (let i = 0; i < demo.customers.length; i += CHUNK) {
-    const people: (PersonInput & { managerName: string | null })[] = demo.customers.slice(i, i + CHUNK).map((c, j) => ({
-      line: i + j + 2,
-      keys: { external: c.externalId, phone: c.phone, email: c.email, telegram: c.telegram },
-      profile: {
-        name: c.name,
-        birthday: c.birthday,
-        gender: c.gender,
-        source: c.source,
-        preferredChannel: c.preferredChannel,
-        tags: c.tags,
-      },
-      managerName: c.manager,
-    }));
+    const people: (PersonInput & { managerName: string | null })[] = demo.customers
+      .slice(i, i + CHUNK)
+      .map((c, j) => ({
+        line: i + j + 2,
+        keys: { external: c.externalId, phone: c.phone, email: c.email, telegram: c.telegram },
+        profile: {
+          name: c.name,
+          birthday: c.birthday,
+          gender: c.gender,
+          source: c.source,
+          preferredChannel: c.preferredChannel,
+          tags: c.tags,
+        },
+        managerName: c.manager,
+      }));
     await writer.writeCustomers(people, [], i + CHUNK, people.length);
   }
   for (let i = 0; i < demo.orders.length; i += CHUNK) {
     const orders: AssembledOrder[] = demo.orders.slice(i, i + CHUNK).map((o, j) => {
-      const [y, mo, d, h, mi] = o.localDateTime.split(/[- :]/).map(Number) as [number, number, number, number, number];
+      const [y, mo, d, h, mi] = o.localDateTime.split(/[- :]/).map(Number) as [
+        number,
+        number,
+        number,
+        number,
+        number,
+      ];
       return {
         key: `x:${o.externalId}`,
         externalId: o.externalId,

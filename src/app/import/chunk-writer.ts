@@ -63,7 +63,8 @@ export class ChunkWriter {
   private async ids(sql: Sql, table: 'staff' | 'branches' | 'categories', names: (string | null)[]) {
     const cache = this.names[table];
     const missing = [...new Set(names.filter((n): n is string => !!n && !cache.has(n)))];
-    if (missing.length > 0) for (const [n, id] of await ensureNamed(sql, this.workspaceId, table, missing)) cache.set(n, id);
+    if (missing.length > 0)
+      for (const [n, id] of await ensureNamed(sql, this.workspaceId, table, missing)) cache.set(n, id);
     return (n: string | null) => (n ? (cache.get(n) ?? null) : null);
   }
 
@@ -78,7 +79,12 @@ export class ChunkWriter {
     }
   }
 
-  async writeOrders(orders: AssembledOrder[], rejects: RejectRow[], lastLine: number, rows: number): Promise<void> {
+  async writeOrders(
+    orders: AssembledOrder[],
+    rejects: RejectRow[],
+    lastLine: number,
+    rows: number,
+  ): Promise<void> {
     // Lines of one order that are not adjacent in the file arrive as separate groups: merge them.
     const byKey = new Map<string, AssembledOrder>();
     for (const o of orders) {
@@ -138,7 +144,8 @@ export class ChunkWriter {
             .filter((l) => l.item && !this.products.has(l.item))
             .map((l) => ({ name: l.item!, categoryId: categoryId(l.category) })),
         );
-        for (const [n, id] of await ensureProducts(sql, this.workspaceId, wantProducts)) this.products.set(n, id);
+        for (const [n, id] of await ensureProducts(sql, this.workspaceId, wantProducts))
+          this.products.set(n, id);
 
         const existing = await findOrdersByKey(
           sql,
@@ -257,7 +264,12 @@ export class ChunkWriter {
   }
 }
 
-async function insertRejectsChunk(sql: Sql, workspaceId: number, batchId: number | null, rejects: RejectRow[]) {
+async function insertRejectsChunk(
+  sql: Sql,
+  workspaceId: number,
+  batchId: number | null,
+  rejects: RejectRow[],
+) {
   if (batchId !== null) await insertRejects(sql, workspaceId, batchId, rejects);
 }
 

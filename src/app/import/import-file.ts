@@ -95,7 +95,11 @@ const SAMPLE_ROWS = 2000;
 
 class DryRunRollback extends Error {}
 
-export async function importFile(db: Database, workspaceId: number, opts: ImportOptions): Promise<ImportSummary> {
+export async function importFile(
+  db: Database,
+  workspaceId: number,
+  opts: ImportOptions,
+): Promise<ImportSummary> {
   const settings = resolveSettings(await loadSettings(db, workspaceId));
   const asOf = opts.asOf ?? todayIn(settings.timezone);
   const table = await openTable(opts.path, {
@@ -139,7 +143,9 @@ export async function importFile(db: Database, workspaceId: number, opts: Import
     encoding: table.encoding,
     delimiter: table.delimiter === '\t' ? 'tab' : table.delimiter,
     sheet: table.sheet,
-    columns: Object.fromEntries(Object.entries(columns).map(([f, i]) => [f, table.headers[i] ?? `#${i + 1}`])),
+    columns: Object.fromEntries(
+      Object.entries(columns).map(([f, i]) => [f, table.headers[i] ?? `#${i + 1}`]),
+    ),
     ignored_columns: mapping.value.ignored,
     date_format: dateOrder,
     dry_run: Boolean(opts.dryRun),
@@ -181,7 +187,11 @@ export async function importFile(db: Database, workspaceId: number, opts: Import
       const now = Date.now();
       if (opts.onProgress && now - lastProgress > 200) {
         lastProgress = now;
-        opts.onProgress({ bytesRead: table.bytesRead(), bytes: table.bytes, rows: counters.rows + rowsSinceCheckpoint });
+        opts.onProgress({
+          bytesRead: table.bytesRead(),
+          bytes: table.bytes,
+          rows: counters.rows + rowsSinceCheckpoint,
+        });
       }
     };
 
@@ -201,7 +211,12 @@ export async function importFile(db: Database, workspaceId: number, opts: Import
           continue;
         }
         if (!res.ok) {
-          rejects.push({ line: row.line, column: res.error.column, reason: res.error.reason, raw: row.cells.join('\u241f') });
+          rejects.push({
+            line: row.line,
+            column: res.error.column,
+            reason: res.error.reason,
+            raw: row.cells.join('\u241f'),
+          });
           rowsSinceCheckpoint++;
           progress();
           continue;
@@ -232,7 +247,12 @@ export async function importFile(db: Database, workspaceId: number, opts: Import
         const res = normalizeCustomerRow(row.cells, row.line, columns, ctx);
         rowsSinceCheckpoint++;
         if (!res.ok) {
-          rejects.push({ line: row.line, column: res.error.column, reason: res.error.reason, raw: row.cells.join('\u241f') });
+          rejects.push({
+            line: row.line,
+            column: res.error.column,
+            reason: res.error.reason,
+            raw: row.cells.join('\u241f'),
+          });
         } else {
           const c = res.value;
           pending.push({
@@ -309,11 +329,13 @@ function chooseDateOrder(setting: string, sample: TableRow[], columns: Record<st
   const fixed = DATE_FORMATS[setting];
   if (fixed) return fixed;
   if (setting !== 'auto') {
-    throw new AppError('bad_usage', `unknown --date-format ${setting}: use auto, DD.MM.YYYY, MM/DD/YYYY or YYYY-MM-DD`);
+    throw new AppError(
+      'bad_usage',
+      `unknown --date-format ${setting}: use auto, DD.MM.YYYY, MM/DD/YYYY or YYYY-MM-DD`,
+    );
   }
   const col = columns.ordered_at ?? columns.birthday ?? columns.created_at;
   if (col === undefined) return 'DMY';
   const values = sample.map((r) => r.cells[col] ?? '').filter((v) => v.trim() !== '');
   return detectDateOrder(values) ?? 'DMY';
 }
-

@@ -13,7 +13,7 @@ import {
   loadProfiles,
   patchCustomers,
 } from '../../storage/queries/customers.ts';
-import { insertEvents, type EventInsert } from '../../storage/queries/events.ts';
+import { type EventInsert, insertEvents } from '../../storage/queries/events.ts';
 import { insertIdentifiers, lookupIdentifiers } from '../../storage/queries/identifiers.ts';
 
 /** Identifiers in match priority order (PRODUCT.md: external id, then phone, then e-mail). */
@@ -76,8 +76,13 @@ export async function resolveCustomers(
   const changed: boolean[] = [];
   const bindings: { kind: IdentifierKind; value: string; customerId: number; line: number }[] = [];
   const events: EventInsert[] = [];
-  const pendingConflicts: { customerId: number; line: number; kind: IdentifierKind; value: string; owner: number }[] =
-    [];
+  const pendingConflicts: {
+    customerId: number;
+    line: number;
+    kind: IdentifierKind;
+    value: string;
+    owner: number;
+  }[] = [];
 
   const provisionalSeen = new Set<number>();
   for (const p of people) {
@@ -168,7 +173,12 @@ export async function resolveCustomers(
     events.push({
       customerId: nb.customerId,
       type: 'identifier_conflict',
-      data: { kind: nb.kind, value: nb.value, reason: 'already bound to another customer', batch: state.batchId },
+      data: {
+        kind: nb.kind,
+        value: nb.value,
+        reason: 'already bound to another customer',
+        batch: state.batchId,
+      },
     });
   }
   for (const c of pendingConflicts) {

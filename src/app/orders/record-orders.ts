@@ -17,7 +17,12 @@ import { ChunkWriter } from '../import/chunk-writer.ts';
 
 export interface OrderInput {
   externalId: string;
-  customer: { externalId?: string | null; phone?: string | null; email?: string | null; name?: string | null };
+  customer: {
+    externalId?: string | null;
+    phone?: string | null;
+    email?: string | null;
+    name?: string | null;
+  };
   /** Epoch ms. */
   at: number;
   amountCents: Cents;
@@ -36,7 +41,14 @@ export async function recordOrders(
   inputs: OrderInput[],
   ctx: { settings: Settings; asOf: Day },
 ): Promise<RecordResult> {
-  const counters = { rows: 0, imported: 0, skipped: 0, rejectedCount: 0, customersCreated: 0, customersMatched: 0 };
+  const counters = {
+    rows: 0,
+    imported: 0,
+    skipped: 0,
+    rejectedCount: 0,
+    customersCreated: 0,
+    customersMatched: 0,
+  };
   const writer = new ChunkWriter(db, db, 'per-chunk', workspaceId, null, counters, ctx.settings, ctx.asOf);
   const orders: AssembledOrder[] = inputs.map((o, i) => ({
     key: `x:${o.externalId}`,
@@ -91,7 +103,11 @@ export async function changeOrderStatus(
   await db.transaction(async (tx) => {
     const found = await findOrderCustomer(tx, workspaceId, orderId);
     if (!found) throw new AppError('not_found', `no order ${orderId}`);
-    const before = await snapshotCustomers(tx, workspaceId, found.customerId === null ? [] : [found.customerId]);
+    const before = await snapshotCustomers(
+      tx,
+      workspaceId,
+      found.customerId === null ? [] : [found.customerId],
+    );
     await setOrderStatus(tx, workspaceId, orderId, status);
     await updateCustomers(tx, workspaceId, before, ctx.asOf, ctx.settings);
   });

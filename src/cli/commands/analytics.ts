@@ -12,8 +12,8 @@ import {
 import { todayIn } from '../../app/clock.ts';
 import { getSettings } from '../../app/workspace.ts';
 import { KPI_KEYS, type Kpis, MONEY_KPIS } from '../../core/analytics/kpis.ts';
-import { LIFECYCLE_STATUSES } from '../../core/types.ts';
 import { isDay } from '../../core/day.ts';
+import { LIFECYCLE_STATUSES } from '../../core/types.ts';
 import { withWorkspace } from '../context.ts';
 import { formatTable, printJson, printLine } from '../output.ts';
 
@@ -35,7 +35,9 @@ function kpisJson(k: Kpis): Record<string, number | null> {
 }
 
 function fmtNumber(v: number | null, digits = 2): string {
-  return v === null ? '—' : v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 });
+  return v === null
+    ? '—'
+    : v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 });
 }
 
 function fmtKpi(key: keyof Kpis, v: number | null): string {
@@ -59,86 +61,123 @@ export function registerAnalyticsCommands(program: Command): void {
     .option('--as-of <day>', 'count only purchases up to this day (default: today)', parseDay)
     .addOption(new Option('--by <bucket>', 'also a trend by month').choices(['month']))
     .option('--json', 'print JSON')
-    .action(async (opts: { from: string; to: string; asOf?: string; by?: 'month'; json?: boolean }, cmd: Command) => {
-      await withWorkspace(cmd, async (ws) => {
-        const { settings, asOf } = await asOfFor(opts.asOf, ws.db, ws.workspaceId);
-        const r = await buildReport(ws.db, ws.workspaceId, {
-          from: opts.from,
-          to: opts.to,
-          asOf,
-          settings,
-          byMonth: opts.by === 'month',
-        });
-        if (opts.json) {
-          printJson({
-            from: r.from,
-            to: r.to,
-            ...kpisJson(r.kpis),
-            as_of: r.asOf,
-            anonymous_orders: r.anonymous.orders,
-            anonymous_revenue: money(r.anonymous.revenueCents),
-            ltv: {
-              ltv: money(r.ltv.ltv),
-              ac: money(r.ltv.ac),
-              n: r.ltv.n,
-              p: r.ltv.p,
-              p_source: r.ltv.pSource,
-              t: r.ltv.t,
-              monthly_churn: r.ltv.churn,
-              months: r.ltv.months,
-            },
-            targets: r.targets.map((t) => ({
-              metric: t.metric,
-              target: t.target,
-              actual: MONEY_KPIS.has(t.metric) ? money(t.actual) : t.actual,
-              deadline: t.deadline,
-              state: t.state,
-              gap: t.gap,
-              days_left: t.daysLeft,
-            })),
-            ...(r.trend ? { trend: r.trend.map((p) => ({ month: p.month, from: p.from, to: p.to, ...kpisJson(p.kpis) })) } : {}),
+    .action(
+      async (
+        opts: { from: string; to: string; asOf?: string; by?: 'month'; json?: boolean },
+        cmd: Command,
+      ) => {
+        await withWorkspace(cmd, async (ws) => {
+          const { settings, asOf } = await asOfFor(opts.asOf, ws.db, ws.workspaceId);
+          const r = await buildReport(ws.db, ws.workspaceId, {
+            from: opts.from,
+            to: opts.to,
+            asOf,
+            settings,
+            byMonth: opts.by === 'month',
           });
-          return;
-        }
-        printLine(`Report for [${r.from}, ${r.to}) as of ${r.asOf} (${settings.currency})`);
-        printLine(formatTable(['metric', 'value'], KPI_KEYS.map((k) => [k, fmtKpi(k, r.kpis[k])])));
-        printLine('');
-        const l = r.ltv;
-        printLine(
-          `LTV = AC × N × P × T = ${fmtNumber(l.ac === null ? null : l.ac / 100)} × ${fmtNumber(l.n, 3)} × ${fmtNumber(l.p, 3)} (${l.pSource}) × ${fmtNumber(l.t, 1)} months = ${fmtNumber(l.ltv === null ? null : l.ltv / 100)}`,
-        );
-        printLine(`  monthly churn ${l.churn === null ? '—' : `${(l.churn * 100).toFixed(2)} %`} over ${fmtNumber(l.months, 1)} months`);
-        if (r.anonymous.orders > 0) {
-          printLine(`  plus ${r.anonymous.orders} anonymous sales (${fmtNumber(r.anonymous.revenueCents / 100)}), not in customer metrics`);
-        }
-        if (r.targets.length > 0) {
-          printLine('\nTargets:');
+          if (opts.json) {
+            printJson({
+              from: r.from,
+              to: r.to,
+              ...kpisJson(r.kpis),
+              as_of: r.asOf,
+              anonymous_orders: r.anonymous.orders,
+              anonymous_revenue: money(r.anonymous.revenueCents),
+              ltv: {
+                ltv: money(r.ltv.ltv),
+                ac: money(r.ltv.ac),
+                n: r.ltv.n,
+                p: r.ltv.p,
+                p_source: r.ltv.pSource,
+                t: r.ltv.t,
+                monthly_churn: r.ltv.churn,
+                months: r.ltv.months,
+              },
+              targets: r.targets.map((t) => ({
+                metric: t.metric,
+                target: t.target,
+                actual: MONEY_KPIS.has(t.metric) ? money(t.actual) : t.actual,
+                deadline: t.deadline,
+                state: t.state,
+                gap: t.gap,
+                days_left: t.daysLeft,
+              })),
+              ...(r.trend
+                ? {
+                    trend: r.trend.map((p) => ({
+                      month: p.month,
+                      from: p.from,
+                      to: p.to,
+                      ...kpisJson(p.kpis),
+                    })),
+                  }
+                : {}),
+            });
+            return;
+          }
+          printLine(`Report for [${r.from}, ${r.to}) as of ${r.asOf} (${settings.currency})`);
           printLine(
             formatTable(
-              ['metric', 'target', 'actual', 'by', 'state'],
-              r.targets.map((t) => [t.metric, fmtKpi(t.metric, t.target), fmtKpi(t.metric, t.actual), t.deadline, t.state]),
+              ['metric', 'value'],
+              KPI_KEYS.map((k) => [k, fmtKpi(k, r.kpis[k])]),
             ),
           );
-        }
-        if (r.trend) {
-          printLine('\nBy month:');
+          printLine('');
+          const l = r.ltv;
           printLine(
-            formatTable(
-              ['month', 'orders', 'revenue', 'repeat share (orders)', 'repeat share (revenue)', 'customers', 'new'],
-              r.trend.map((p) => [
-                p.month,
-                p.kpis.orders,
-                fmtKpi('revenue', p.kpis.revenue),
-                fmtKpi('repeat_share_orders', p.kpis.repeat_share_orders),
-                fmtKpi('repeat_share_revenue', p.kpis.repeat_share_revenue),
-                p.kpis.unique_customers,
-                p.kpis.new_customers,
-              ]),
-            ),
+            `LTV = AC × N × P × T = ${fmtNumber(l.ac === null ? null : l.ac / 100)} × ${fmtNumber(l.n, 3)} × ${fmtNumber(l.p, 3)} (${l.pSource}) × ${fmtNumber(l.t, 1)} months = ${fmtNumber(l.ltv === null ? null : l.ltv / 100)}`,
           );
-        }
-      });
-    });
+          printLine(
+            `  monthly churn ${l.churn === null ? '—' : `${(l.churn * 100).toFixed(2)} %`} over ${fmtNumber(l.months, 1)} months`,
+          );
+          if (r.anonymous.orders > 0) {
+            printLine(
+              `  plus ${r.anonymous.orders} anonymous sales (${fmtNumber(r.anonymous.revenueCents / 100)}), not in customer metrics`,
+            );
+          }
+          if (r.targets.length > 0) {
+            printLine('\nTargets:');
+            printLine(
+              formatTable(
+                ['metric', 'target', 'actual', 'by', 'state'],
+                r.targets.map((t) => [
+                  t.metric,
+                  fmtKpi(t.metric, t.target),
+                  fmtKpi(t.metric, t.actual),
+                  t.deadline,
+                  t.state,
+                ]),
+              ),
+            );
+          }
+          if (r.trend) {
+            printLine('\nBy month:');
+            printLine(
+              formatTable(
+                [
+                  'month',
+                  'orders',
+                  'revenue',
+                  'repeat share (orders)',
+                  'repeat share (revenue)',
+                  'customers',
+                  'new',
+                ],
+                r.trend.map((p) => [
+                  p.month,
+                  p.kpis.orders,
+                  fmtKpi('revenue', p.kpis.revenue),
+                  fmtKpi('repeat_share_orders', p.kpis.repeat_share_orders),
+                  fmtKpi('repeat_share_revenue', p.kpis.repeat_share_revenue),
+                  p.kpis.unique_customers,
+                  p.kpis.new_customers,
+                ]),
+              ),
+            );
+          }
+        });
+      },
+    );
 
   program
     .command('customers')
@@ -178,7 +217,20 @@ export function registerAnalyticsCommands(program: Command): void {
         }
         printLine(
           formatTable(
-            ['id', 'name', 'phone', 'status', 'cycle', 'next', 'R', 'F', 'M', 'segment', 'purchases', 'revenue'],
+            [
+              'id',
+              'name',
+              'phone',
+              'status',
+              'cycle',
+              'next',
+              'R',
+              'F',
+              'M',
+              'segment',
+              'purchases',
+              'revenue',
+            ],
             rows.map((c) => [
               c.id,
               c.name,
@@ -208,15 +260,38 @@ export function registerAnalyticsCommands(program: Command): void {
         const { settings, asOf } = await asOfFor(opts.asOf, ws.db, ws.workspaceId);
         const s = await segmentSummary(ws.db, ws.workspaceId, asOf, settings);
         if (opts.json) {
-          printJson({ status: s.status, rfm: s.rfm, cvm: s.cvm, as_of: s.asOf, workspace_cycle_days: s.workspaceCycle });
+          printJson({
+            status: s.status,
+            rfm: s.rfm,
+            cvm: s.cvm,
+            as_of: s.asOf,
+            workspace_cycle_days: s.workspaceCycle,
+          });
           return;
         }
-        printLine(`Segments as of ${s.asOf} (workspace cycle ${s.workspaceCycle === null ? '—' : `${s.workspaceCycle} days`})`);
-        printLine(formatTable(['status', 'customers'], LIFECYCLE_STATUSES.map((k) => [k, s.status[k]])));
+        printLine(
+          `Segments as of ${s.asOf} (workspace cycle ${s.workspaceCycle === null ? '—' : `${s.workspaceCycle} days`})`,
+        );
+        printLine(
+          formatTable(
+            ['status', 'customers'],
+            LIFECYCLE_STATUSES.map((k) => [k, s.status[k]]),
+          ),
+        );
         printLine('');
-        printLine(formatTable(['RFM segment', 'customers'], Object.entries(s.rfm).map(([k, v]) => [k, v])));
+        printLine(
+          formatTable(
+            ['RFM segment', 'customers'],
+            Object.entries(s.rfm).map(([k, v]) => [k, v]),
+          ),
+        );
         printLine('');
-        printLine(formatTable(['CVM stage', 'customers'], Object.entries(s.cvm).map(([k, v]) => [k, v])));
+        printLine(
+          formatTable(
+            ['CVM stage', 'customers'],
+            Object.entries(s.cvm).map(([k, v]) => [k, v]),
+          ),
+        );
       });
     });
 
@@ -240,14 +315,18 @@ export function registerAnalyticsCommands(program: Command): void {
           return;
         }
         const width = Math.min(13, Math.max(0, ...c.cohorts.map((r) => r.shares.length)));
-        printLine(`Cohort retention as of ${c.asOf}: share of each first-purchase month buying again in month k`);
+        printLine(
+          `Cohort retention as of ${c.asOf}: share of each first-purchase month buying again in month k`,
+        );
         printLine(
           formatTable(
             ['cohort', 'customers', ...Array.from({ length: width }, (_, k) => `m${k}`)],
             c.cohorts.map((r) => [
               r.cohort,
               r.customers,
-              ...Array.from({ length: width }, (_, k) => (r.shares[k] === undefined ? '' : `${(r.shares[k]! * 100).toFixed(0)}%`)),
+              ...Array.from({ length: width }, (_, k) =>
+                r.shares[k] === undefined ? '' : `${(r.shares[k]! * 100).toFixed(0)}%`,
+              ),
             ]),
           ),
         );
@@ -256,7 +335,11 @@ export function registerAnalyticsCommands(program: Command): void {
           printLine(
             formatTable(
               ['category', 'cycle', 'customers'],
-              c.categoryCycles.map((k) => [k.category, k.cycle === null ? '—' : fmtNumber(k.cycle, 1), k.customers]),
+              c.categoryCycles.map((k) => [
+                k.category,
+                k.cycle === null ? '—' : fmtNumber(k.cycle, 1),
+                k.customers,
+              ]),
             ),
           );
         }
@@ -265,7 +348,9 @@ export function registerAnalyticsCommands(program: Command): void {
 
   program
     .command('recompute')
-    .description('refresh statuses, scores and cycles of every customer as of today (what the daily job does)')
+    .description(
+      'refresh statuses, scores and cycles of every customer as of today (what the daily job does)',
+    )
     .option('--as-of <day>', 'evaluate as of this day instead of today', parseDay)
     .option('--json', 'print JSON')
     .action(async (opts: { asOf?: string; json?: boolean }, cmd: Command) => {
@@ -295,7 +380,9 @@ export function registerAnalyticsCommands(program: Command): void {
   const targets = program.command('targets').description('KPI targets with a deadline, shown by `report`');
   targets
     .command('set <metric> <value>')
-    .description(`set a target, e.g. "targets set repeat_share_revenue 0.6 --by 2027-06-30" (${KPI_KEYS.join(', ')})`)
+    .description(
+      `set a target, e.g. "targets set repeat_share_revenue 0.6 --by 2027-06-30" (${KPI_KEYS.join(', ')})`,
+    )
     .requiredOption('--by <day>', 'deadline', parseDay)
     .option('--json', 'print JSON')
     .action(async (metric: string, value: string, opts: { by: string; json?: boolean }, cmd: Command) => {
@@ -303,7 +390,13 @@ export function registerAnalyticsCommands(program: Command): void {
       if (!Number.isFinite(n)) throw new InvalidArgumentError(`expected a number, got "${value}"`);
       await withWorkspace(cmd, async (ws) => {
         // Money targets are typed in major units (like the report shows them).
-        const stored = await setTarget(ws.db, ws.workspaceId, metric, MONEY_KPIS.has(metric as keyof Kpis) ? n * 100 : n, opts.by);
+        const stored = await setTarget(
+          ws.db,
+          ws.workspaceId,
+          metric,
+          MONEY_KPIS.has(metric as keyof Kpis) ? n * 100 : n,
+          opts.by,
+        );
         if (opts.json) printJson(stored);
         else printLine(`target ${metric} ≥ ${value} by ${opts.by}`);
       });
@@ -318,7 +411,13 @@ export function registerAnalyticsCommands(program: Command): void {
           value: MONEY_KPIS.has(t.metric as keyof Kpis) ? t.value / 100 : t.value,
         }));
         if (opts.json) printJson(list);
-        else printLine(formatTable(['metric', 'target', 'by'], list.map((t) => [t.metric, t.value, t.deadline])));
+        else
+          printLine(
+            formatTable(
+              ['metric', 'target', 'by'],
+              list.map((t) => [t.metric, t.value, t.deadline]),
+            ),
+          );
       });
     });
   targets

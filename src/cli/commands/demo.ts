@@ -14,7 +14,8 @@ function parseDay(v: string): string {
 
 function parseCount(v: string): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1 || n > 1_000_000) throw new InvalidArgumentError(`expected 1..1000000, got "${v}"`);
+  if (!Number.isInteger(n) || n < 1 || n > 1_000_000)
+    throw new InvalidArgumentError(`expected 1..1000000, got "${v}"`);
   return n;
 }
 
@@ -49,28 +50,34 @@ export function demoJson(r: DemoResult) {
 export function registerDemoCommands(program: Command): void {
   program
     .command('demo')
-    .description('fill the workspace with a realistic demo business (a salon, 2 years); running it again adds nothing')
+    .description(
+      'fill the workspace with a realistic demo business (a salon, 2 years); running it again adds nothing',
+    )
     .option('--as-of <day>', 'the demo’s today (default: today in the workspace time zone)', parseDay)
     .option('--seed <n>', 'random seed (the same seed gives the same business)', parseCount)
     .option('--customers <n>', 'number of customers (default 1500)', parseCount)
     .option('--json', 'print the summary as JSON')
-    .action(async (opts: { asOf?: string; seed?: number; customers?: number; json?: boolean }, cmd: Command) => {
-      await withWorkspace(cmd, async (ws) => {
-        const asOf = opts.asOf ?? todayIn((await getSettings(ws.db, ws.workspaceId)).timezone);
-        log(`generating the demo salon as of ${asOf}…`);
-        const r = await loadDemo(ws.db, ws.workspaceId, {
-          asOf,
-          ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
-          ...(opts.customers !== undefined ? { customers: opts.customers } : {}),
+    .action(
+      async (opts: { asOf?: string; seed?: number; customers?: number; json?: boolean }, cmd: Command) => {
+        await withWorkspace(cmd, async (ws) => {
+          const asOf = opts.asOf ?? todayIn((await getSettings(ws.db, ws.workspaceId)).timezone);
+          log(`generating the demo salon as of ${asOf}…`);
+          const r = await loadDemo(ws.db, ws.workspaceId, {
+            asOf,
+            ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+            ...(opts.customers !== undefined ? { customers: opts.customers } : {}),
+          });
+          if (opts.json) printJson(demoJson(r));
+          else printDemo(r);
         });
-        if (opts.json) printJson(demoJson(r));
-        else printDemo(r);
-      });
-    });
+      },
+    );
 
   program
     .command('start')
-    .description('what `npm start` runs: on first run fills a demo workspace, then shows where the business stands')
+    .description(
+      'what `npm start` runs: on first run fills a demo workspace, then shows where the business stands',
+    )
     .action(async (_opts: unknown, cmd: Command) => {
       await withWorkspace(cmd, async (ws) => {
         const settings = await getSettings(ws.db, ws.workspaceId);
@@ -83,7 +90,9 @@ export function registerDemoCommands(program: Command): void {
         printDemo(r);
         printLine('');
         printLine('Try:  bin/comeback settings get');
-        printLine('      bin/comeback import orders ../shared/data/online-retail/mwoitek__online_retail.csv --workspace uci');
+        printLine(
+          '      bin/comeback import orders ../shared/data/online-retail/mwoitek__online_retail.csv --workspace uci',
+        );
       });
     });
 }

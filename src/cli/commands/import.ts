@@ -1,12 +1,13 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { importFile, type ImportSummary } from '../../app/import/import-file.ts';
+import { type ImportSummary, importFile } from '../../app/import/import-file.ts';
 import type { ImportKind } from '../../core/import/headers.ts';
 import { withWorkspace } from '../context.ts';
 import { formatTable, log, printJson, printLine, progressBar } from '../output.ts';
 
 function collectMap(value: string, previous: Record<string, string>): Record<string, string> {
   const eq = value.indexOf('=');
-  if (eq <= 0 || eq === value.length - 1) throw new InvalidArgumentError(`expected field=Column, got "${value}"`);
+  if (eq <= 0 || eq === value.length - 1)
+    throw new InvalidArgumentError(`expected field=Column, got "${value}"`);
   return { ...previous, [value.slice(0, eq).trim()]: value.slice(eq + 1).trim() };
 }
 
@@ -24,7 +25,8 @@ interface ImportCliOptions {
 
 function parseChunk(v: string): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1 || n > 1_000_000) throw new InvalidArgumentError(`expected 1..1000000, got "${v}"`);
+  if (!Number.isInteger(n) || n < 1 || n > 1_000_000)
+    throw new InvalidArgumentError(`expected 1..1000000, got "${v}"`);
   return n;
 }
 
@@ -35,9 +37,16 @@ export function registerImportCommands(program: Command): void {
       .command(`${kind} <file>`)
       .description(`import ${kind} from FILE (CSV or XLSX); importing the same file twice adds nothing`)
       .option('--map <field=Column>', 'use Column for field (repeatable)', collectMap, {})
-      .addOption(new Option('--encoding <enc>', 'file encoding').choices(['auto', 'utf8', 'cp1251']).default('auto'))
-      .addOption(new Option('--delimiter <d>', 'CSV delimiter').choices(['auto', ',', ';', 'tab']).default('auto'))
-      .option('--date-format <fmt>', 'auto | DD.MM.YYYY | MM/DD/YYYY | YYYY-MM-DD (default: workspace setting)')
+      .addOption(
+        new Option('--encoding <enc>', 'file encoding').choices(['auto', 'utf8', 'cp1251']).default('auto'),
+      )
+      .addOption(
+        new Option('--delimiter <d>', 'CSV delimiter').choices(['auto', ',', ';', 'tab']).default('auto'),
+      )
+      .option(
+        '--date-format <fmt>',
+        'auto | DD.MM.YYYY | MM/DD/YYYY | YYYY-MM-DD (default: workspace setting)',
+      )
       .option('--sheet <name>', 'XLSX sheet name (default: the first sheet)')
       .option('--dry-run', 'check everything and report, write nothing')
       .option('--chunk-size <n>', 'rows per transaction (default 5000)', parseChunk)
@@ -73,7 +82,11 @@ function logFileFacts(s: ImportSummary): void {
   log(
     `read ${s.file} (${s.format}${s.encoding ? `, ${s.encoding}` : ''}${s.delimiter ? `, delimiter ${s.delimiter}` : ''}${s.sheet ? `, sheet ${s.sheet}` : ''}, dates ${s.date_format})`,
   );
-  log(`columns: ${Object.entries(s.columns).map(([f, h]) => `${f}←${h}`).join(', ')}`);
+  log(
+    `columns: ${Object.entries(s.columns)
+      .map(([f, h]) => `${f}←${h}`)
+      .join(', ')}`,
+  );
   if (s.ignored_columns.length > 0) log(`ignored columns: ${s.ignored_columns.join(', ')}`);
   if (s.resumed_from_line) log(`resumed an interrupted import after line ${s.resumed_from_line}`);
 }
@@ -83,7 +96,15 @@ function printSummary(s: ImportSummary): void {
   printLine(`${s.dry_run ? 'Dry run — nothing written. ' : ''}Import of ${what} from ${s.file}`);
   printLine(
     formatTable(
-      ['rows', 'imported', 'already there', 'rejected', 'customers new', 'customers matched', ...(s.kind === 'orders' ? ['orders new'] : [])],
+      [
+        'rows',
+        'imported',
+        'already there',
+        'rejected',
+        'customers new',
+        'customers matched',
+        ...(s.kind === 'orders' ? ['orders new'] : []),
+      ],
       [
         [
           s.rows,
@@ -98,12 +119,20 @@ function printSummary(s: ImportSummary): void {
     ),
   );
   if (s.orders_without_customer > 0) {
-    printLine(`${s.orders_without_customer} orders have no customer identity: kept as anonymous sales, not counted in customer metrics`);
+    printLine(
+      `${s.orders_without_customer} orders have no customer identity: kept as anonymous sales, not counted in customer metrics`,
+    );
   }
   if (s.rejected.length > 0) {
     printLine('\nRejected rows (header = line 1):');
     const shown = s.rejected.slice(0, 50);
-    printLine(formatTable(['line', 'column', 'reason'], shown.map((r) => [r.line, r.column, r.reason])));
-    if (s.rejected.length > shown.length) printLine(`… and ${s.rejected.length - shown.length} more (use --json for all)`);
+    printLine(
+      formatTable(
+        ['line', 'column', 'reason'],
+        shown.map((r) => [r.line, r.column, r.reason]),
+      ),
+    );
+    if (s.rejected.length > shown.length)
+      printLine(`… and ${s.rejected.length - shown.length} more (use --json for all)`);
   }
 }

@@ -4,66 +4,7 @@
  */
 import type { Sql } from '../connect.ts';
 
-export interface PurchaseColumns {
-  length: number;
-  customerId: Float64Array;
-  day: Int32Array;
-  at: Float64Array;
-  orderId: Float64Array;
-  amountCents: Float64Array;
-  costCents: Float64Array;
-}
-
-const EPOCH = `DATE '1970-01-01'`;
-
-/**
- * Purchases (completed, amount > 0, with a customer) as typed columns, ordered by customer
- * and time: the input of the core's columnar pass. Optionally only some customers and only
- * days up to `upTo` (inclusive).
- */
-export async function loadPurchaseColumns(
-  sql: Sql,
-  workspaceId: number,
-  opts: { customerIds?: number[]; upTo?: string } = {},
-): Promise<PurchaseColumns> {
-  const params: unknown[] = [workspaceId];
-  let where = `workspace_id = $1 AND customer_id IS NOT NULL AND status = 'completed' AND amount > 0`;
-  if (opts.customerIds) {
-    params.push(opts.customerIds);
-    where += ` AND customer_id = ANY($${params.length}::bigint[])`;
-  }
-  if (opts.upTo) {
-    params.push(opts.upTo);
-    where += ` AND ordered_on <= $${params.length}::date`;
-  }
-  const rows = await sql.query<{ c: number; d: number; t: number; i: number; a: number; k: number | null }>(
-    `SELECT customer_id AS c, (ordered_on - ${EPOCH}) AS d, (extract(epoch FROM ordered_at) * 1000)::float8 AS t,
-            id AS i, (amount * 100)::float8 AS a, (cost * 100)::float8 AS k
-       FROM orders WHERE ${where}
-      ORDER BY customer_id, ordered_on, ordered_at, id`,
-    params,
-  );
-  const n = rows.length;
-  const out: PurchaseColumns = {
-    length: n,
-    customerId: new Float64Array(n),
-    day: new Int32Array(n),
-    at: new Float64Array(n),
-    orderId: new Float64Array(n),
-    amountCents: new Float64Array(n),
-    costCents: new Float64Array(n),
-  };
-  for (let j = 0; j < n; j++) {
-    const r = rows[j]!;
-    out.customerId[j] = r.c;
-    out.day[j] = r.d;
-    out.at[j] = r.t;
-    out.orderId[j] = r.i;
-    out.amountCents[j] = Math.round(r.a);
-    out.costCents[j] = r.k === null ? Number.NaN : Math.round(r.k);
-  }
-  return out;
-}
+export { loadPurchaseColumns, type PurchaseColumns } from './purchase-columns.ts';
 
 /** Every customer id of the workspace (leads included, merged-away excluded). */
 export async function loadCustomerIds(sql: Sql, workspaceId: number): Promise<number[]> {
@@ -82,7 +23,11 @@ export interface StoredStatus {
   lastPurchaseOn: string | null;
 }
 
-export async function loadStatuses(sql: Sql, workspaceId: number, ids?: number[]): Promise<Map<number, StoredStatus>> {
+export async function loadStatuses(
+  sql: Sql,
+  workspaceId: number,
+  ids?: number[],
+): Promise<Map<number, StoredStatus>> {
   const rows = await sql.query<{
     id: number;
     status: string;
@@ -190,7 +135,11 @@ export interface StatusChange {
   reason: string;
 }
 
-export async function insertStatusChanges(sql: Sql, workspaceId: number, rows: StatusChange[]): Promise<void> {
+export async function insertStatusChanges(
+  sql: Sql,
+  workspaceId: number,
+  rows: StatusChange[],
+): Promise<void> {
   for (let i = 0; i < rows.length; i += WRITE_CHUNK) {
     const s = rows.slice(i, i + WRITE_CHUNK);
     await sql.query(
@@ -232,7 +181,9 @@ export async function loadWorkspaceStats(sql: Sql, workspaceId: number): Promise
     as_of: string | null;
     interval_histogram: Record<string, number>;
     rfm_cut_points: WorkspaceStats['rfmCutPoints'];
-  }>('SELECT as_of, interval_histogram, rfm_cut_points FROM workspace_stats WHERE workspace_id = $1', [workspaceId]);
+  }>('SELECT as_of, interval_histogram, rfm_cut_points FROM workspace_stats WHERE workspace_id = $1', [
+    workspaceId,
+  ]);
   const r = rows[0];
   return r
     ? { asOf: r.as_of, intervalHistogram: r.interval_histogram, rfmCutPoints: r.rfm_cut_points }
@@ -354,8 +305,17 @@ export interface CustomerContact {
 }
 
 /** Name and first identifiers of every customer (for listings). */
-export async function loadCustomerContacts(sql: Sql, workspaceId: number): Promise<Map<number, CustomerContact>> {
-  const rows = await sql.query<{ id: number; name: string | null; ext: string | null; phone: string | null; email: string | null }>(
+export async function loadCustomerContacts(
+  sql: Sql,
+  workspaceId: number,
+): Promise<Map<number, CustomerContact>> {
+  const rows = await sql.query<{
+    id: number;
+    name: string | null;
+    ext: string | null;
+    phone: string | null;
+    email: string | null;
+  }>(
     `SELECT c.id, c.name,
             (SELECT value FROM customer_identifiers i WHERE i.workspace_id = c.workspace_id AND i.customer_id = c.id AND i.kind = 'external' ORDER BY created_at, value LIMIT 1) AS ext,
             (SELECT value FROM customer_identifiers i WHERE i.workspace_id = c.workspace_id AND i.customer_id = c.id AND i.kind = 'phone' ORDER BY created_at, value LIMIT 1) AS phone,
@@ -363,7 +323,9 @@ export async function loadCustomerContacts(sql: Sql, workspaceId: number): Promi
        FROM customers c WHERE c.workspace_id = $1 AND c.merged_into IS NULL`,
     [workspaceId],
   );
-  return new Map(rows.map((r) => [r.id, { id: r.id, name: r.name, externalId: r.ext, phone: r.phone, email: r.email }]));
+  return new Map(
+    rows.map((r) => [r.id, { id: r.id, name: r.name, externalId: r.ext, phone: r.phone, email: r.email }]),
+  );
 }
 
 export interface TargetRow {
@@ -373,7 +335,11 @@ export interface TargetRow {
   deadline: string;
 }
 
-export async function upsertTarget(sql: Sql, workspaceId: number, t: Omit<TargetRow, 'id'>): Promise<TargetRow> {
+export async function upsertTarget(
+  sql: Sql,
+  workspaceId: number,
+  t: Omit<TargetRow, 'id'>,
+): Promise<TargetRow> {
   const rows = await sql.query<{ id: number; metric: string; value: string; deadline: string }>(
     `INSERT INTO targets (workspace_id, metric, value, deadline) VALUES ($1, $2, $3, $4)
      ON CONFLICT (workspace_id, metric, deadline) DO UPDATE SET value = EXCLUDED.value
@@ -392,7 +358,12 @@ export async function listTargets(sql: Sql, workspaceId: number): Promise<Target
   return rows.map((r) => ({ id: r.id, metric: r.metric, value: Number(r.value), deadline: r.deadline }));
 }
 
-export async function deleteTarget(sql: Sql, workspaceId: number, metric: string, deadline: string): Promise<number> {
+export async function deleteTarget(
+  sql: Sql,
+  workspaceId: number,
+  metric: string,
+  deadline: string,
+): Promise<number> {
   const rows = await sql.query(
     'DELETE FROM targets WHERE workspace_id = $1 AND metric = $2 AND deadline = $3 RETURNING id',
     [workspaceId, metric, deadline],

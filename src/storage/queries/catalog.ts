@@ -35,7 +35,8 @@ export async function ensureProducts(
   items: { name: string; categoryId: number | null }[],
 ): Promise<Map<string, number>> {
   const byName = new Map<string, number | null>();
-  for (const it of items) if (!byName.has(it.name) || byName.get(it.name) === null) byName.set(it.name, it.categoryId);
+  for (const it of items)
+    if (!byName.has(it.name) || byName.get(it.name) === null) byName.set(it.name, it.categoryId);
   const out = new Map<string, number>();
   if (byName.size === 0) return out;
   const names = [...byName.keys()];

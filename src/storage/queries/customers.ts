@@ -106,7 +106,8 @@ export async function patchCustomers(
 ): Promise<void> {
   const list = patches.filter((p) => Object.keys(p.fields).length > 0);
   if (list.length === 0) return;
-  const col = (f: (typeof PROFILE_FIELDS)[number]) => list.map((p) => (p.fields[f] === undefined ? null : p.fields[f]));
+  const col = (f: (typeof PROFILE_FIELDS)[number]) =>
+    list.map((p) => (p.fields[f] === undefined ? null : p.fields[f]));
   const has = (f: string) => list.map((p) => f in p.fields);
   await sql.query(
     `UPDATE customers c SET

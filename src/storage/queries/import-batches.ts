@@ -95,16 +95,30 @@ export async function checkpointBatch(
     `UPDATE import_batches SET last_line = $3, rows = $4, imported = $5, skipped = $6, rejected_count = $7,
             customers_created = $8, customers_matched = $9
       WHERE workspace_id = $1 AND id = $2`,
-    [workspaceId, batchId, lastLine, c.rows, c.imported, c.skipped, c.rejectedCount, c.customersCreated, c.customersMatched],
+    [
+      workspaceId,
+      batchId,
+      lastLine,
+      c.rows,
+      c.imported,
+      c.skipped,
+      c.rejectedCount,
+      c.customersCreated,
+      c.customersMatched,
+    ],
   );
 }
 
-export async function finishBatch(sql: Sql, workspaceId: number, batchId: number, status: 'completed' | 'failed') {
-  await sql.query(`UPDATE import_batches SET status = $3, finished_at = now() WHERE workspace_id = $1 AND id = $2`, [
-    workspaceId,
-    batchId,
-    status,
-  ]);
+export async function finishBatch(
+  sql: Sql,
+  workspaceId: number,
+  batchId: number,
+  status: 'completed' | 'failed',
+) {
+  await sql.query(
+    `UPDATE import_batches SET status = $3, finished_at = now() WHERE workspace_id = $1 AND id = $2`,
+    [workspaceId, batchId, status],
+  );
 }
 
 export async function getBatch(sql: Sql, workspaceId: number, batchId: number): Promise<BatchRow | null> {
@@ -125,7 +139,14 @@ export async function insertRejects(sql: Sql, workspaceId: number, batchId: numb
     `INSERT INTO import_rejects (workspace_id, batch_id, line, "column", reason, raw)
      SELECT $1, $2, t.* FROM unnest($3::int[], $4::text[], $5::text[], $6::text[]) AS t(line, col, reason, raw)
      ON CONFLICT (workspace_id, batch_id, line) DO NOTHING`,
-    [workspaceId, batchId, rows.map((r) => r.line), rows.map((r) => r.column), rows.map((r) => r.reason), rows.map((r) => r.raw)],
+    [
+      workspaceId,
+      batchId,
+      rows.map((r) => r.line),
+      rows.map((r) => r.column),
+      rows.map((r) => r.reason),
+      rows.map((r) => r.raw),
+    ],
   );
 }
 

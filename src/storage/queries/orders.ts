@@ -33,8 +33,13 @@ export async function findOrdersByKey(
   sql: Sql,
   workspaceId: number,
   keys: string[],
-): Promise<Map<string, { id: number; importBatchId: number | null; nextLineNo: number; customerId: number | null }>> {
-  const out = new Map<string, { id: number; importBatchId: number | null; nextLineNo: number; customerId: number | null }>();
+): Promise<
+  Map<string, { id: number; importBatchId: number | null; nextLineNo: number; customerId: number | null }>
+> {
+  const out = new Map<
+    string,
+    { id: number; importBatchId: number | null; nextLineNo: number; customerId: number | null }
+  >();
   if (keys.length === 0) return out;
   const rows = await sql.query<{
     order_key: string;
@@ -60,7 +65,11 @@ export async function findOrdersByKey(
 }
 
 /** Inserts orders that do not exist yet (by key); returns key → id of the ones inserted. */
-export async function insertOrders(sql: Sql, workspaceId: number, rows: OrderInsert[]): Promise<Map<string, number>> {
+export async function insertOrders(
+  sql: Sql,
+  workspaceId: number,
+  rows: OrderInsert[],
+): Promise<Map<string, number>> {
   const out = new Map<string, number>();
   if (rows.length === 0) return out;
   const inserted = await sql.query<{ id: number; order_key: string }>(

@@ -17,8 +17,9 @@ export async function ensureWorkspace(sql: Sql, name: string): Promise<{ id: num
 }
 
 export async function findWorkspace(sql: Sql, name: string): Promise<number | null> {
-  const rows = await sql.query<{ workspace_id: number }>('SELECT workspace_id FROM workspaces WHERE name = $1', [
-    name,
-  ]);
+  const rows = await sql.query<{ workspace_id: number }>(
+    'SELECT workspace_id FROM workspaces WHERE name = $1',
+    [name],
+  );
   return rows[0]?.workspace_id ?? null;
 }
