@@ -19,7 +19,8 @@ import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import iconv from 'iconv-lite';
 
-export const MESSY_HEADER = 'Дата;Клиент;Телефон;E-mail;Услуга;Категория;Мастер;Филиал;Сумма;Статус;Номер чека';
+export const MESSY_HEADER =
+  'Дата;Клиент;Телефон;E-mail;Услуга;Категория;Мастер;Филиал;Сумма;Статус;Номер чека';
 export const CLEAN_COLUMNS = [
   'ordered_at',
   'client',
@@ -134,9 +135,45 @@ const SURNAMES = [
 const DOMAINS = ['mail.ru', 'yandex.ru', 'gmail.com', 'bk.ru', 'list.ru', 'inbox.ru', 'rambler.ru'];
 /** RU mobile prefixes (all valid for libphonenumber). */
 const PREFIXES = [
-  '903', '905', '906', '909', '910', '911', '912', '913', '914', '915', '916', '917', '918', '919', '920',
-  '921', '925', '926', '929', '950', '951', '952', '953', '960', '961', '962', '963', '964', '965', '977',
-  '978', '980', '981', '982', '983', '985', '987', '988', '999',
+  '903',
+  '905',
+  '906',
+  '909',
+  '910',
+  '911',
+  '912',
+  '913',
+  '914',
+  '915',
+  '916',
+  '917',
+  '918',
+  '919',
+  '920',
+  '921',
+  '925',
+  '926',
+  '929',
+  '950',
+  '951',
+  '952',
+  '953',
+  '960',
+  '961',
+  '962',
+  '963',
+  '964',
+  '965',
+  '977',
+  '978',
+  '980',
+  '981',
+  '982',
+  '983',
+  '985',
+  '987',
+  '988',
+  '999',
 ]; // prettier-ignore
 /** [service, category, price in rubles] */
 const SERVICES: [string, string, number][] = [
@@ -164,12 +201,36 @@ const SERVICES: [string, string, number][] = [
   ['Подарочный сертификат', 'Сертификаты', 5000],
 ];
 const MASTERS = [
-  'Ольга Соколова', 'Ирина Лебедева', 'Светлана Козлова', 'Наталья Новикова', 'Анна Морозова',
-  'Екатерина Волкова', 'Юлия Павлова', 'Татьяна Зайцева', 'Дарья Семёнова', 'Мария Голубева',
-  'Ксения Виноградова', 'Алёна Богданова', 'Виктория Фёдорова', 'Елена Васильева', 'Людмила Орлова',
-  'Марина Андреева', 'Галина Макарова', 'Вера Никитина', 'Полина Захарова', 'Софья Зуева',
-  'Артём Крылов', 'Игорь Максимов', 'Олег Сидоров', 'Роман Ковалёв', 'Денис Ильин',
-  'Кристина Гусева', 'Валерия Титова', 'Алина Кузьмина', 'Евгения Кудрявцева', 'Оксана Баранова',
+  'Ольга Соколова',
+  'Ирина Лебедева',
+  'Светлана Козлова',
+  'Наталья Новикова',
+  'Анна Морозова',
+  'Екатерина Волкова',
+  'Юлия Павлова',
+  'Татьяна Зайцева',
+  'Дарья Семёнова',
+  'Мария Голубева',
+  'Ксения Виноградова',
+  'Алёна Богданова',
+  'Виктория Фёдорова',
+  'Елена Васильева',
+  'Людмила Орлова',
+  'Марина Андреева',
+  'Галина Макарова',
+  'Вера Никитина',
+  'Полина Захарова',
+  'Софья Зуева',
+  'Артём Крылов',
+  'Игорь Максимов',
+  'Олег Сидоров',
+  'Роман Ковалёв',
+  'Денис Ильин',
+  'Кристина Гусева',
+  'Валерия Титова',
+  'Алина Кузьмина',
+  'Евгения Кудрявцева',
+  'Оксана Баранова',
 ]; // prettier-ignore
 const BRANCHES = ['Тверская', 'Арбат', 'Сокол', 'Химки', 'Мытищи'];
 
@@ -192,7 +253,9 @@ function customerOf(c: number): Customer {
   const surname = female ? `${sur[0]}а` : sur[0];
   // Unique per customer: the prefix from c mod P, the subscriber part a bijection of c.
   const prefix = PREFIXES[c % PREFIXES.length]!;
-  const subscriber = String((Math.imul(Math.floor(c / PREFIXES.length), 7919) + 1234567) % 10_000_000).padStart(7, '0');
+  const subscriber = String(
+    (Math.imul(Math.floor(c / PREFIXES.length), 7919) + 1234567) % 10_000_000,
+  ).padStart(7, '0');
   const hasEmail = hash32(c, 3) % 100 < 60;
   const email = hasEmail
     ? `${first[1]}.${sur[1]}${female ? 'a' : ''}${c}@${DOMAINS[hash32(c, 4) % DOMAINS.length]}`
@@ -217,7 +280,10 @@ function mixCase(email: string, r: number): string {
   if (r < 0.33) return email.toUpperCase();
   if (r < 0.66) return email[0]!.toUpperCase() + email.slice(1);
   const at = email.indexOf('@');
-  return email.slice(0, at).replace(/(^|\.)([a-z])/g, (_m, p: string, ch: string) => p + ch.toUpperCase()) + email.slice(at);
+  return (
+    email.slice(0, at).replace(/(^|\.)([a-z])/g, (_m, p: string, ch: string) => p + ch.toUpperCase()) +
+    email.slice(at)
+  );
 }
 
 /** `1 234,50`: grouped with a plain or a no-break space (or not), decimal comma. */
@@ -327,7 +393,10 @@ export async function generateMessyCsv(opts: GenerateOptions): Promise<GenerateR
       date = `${dmy} ${hm}`;
       iso = `${ymd} ${hm}:00+03`;
       branch = BRANCHES[hash32(c, 5) % BRANCHES.length]!;
-      staff = rand() < 0.7 ? MASTERS[hash32(c, 6) % MASTERS.length]! : MASTERS[Math.floor(rand() * MASTERS.length)]!;
+      staff =
+        rand() < 0.7
+          ? MASTERS[hash32(c, 6) % MASTERS.length]!
+          : MASTERS[Math.floor(rand() * MASTERS.length)]!;
       receipt = String(++receiptNo);
       receipts++;
       open = isBad ? null : { c, date, iso, branch, staff };
@@ -344,7 +413,8 @@ export async function generateMessyCsv(opts: GenerateOptions): Promise<GenerateR
     const cleanStatus = sRoll < 0.94 ? 'completed' : sRoll < 0.98 ? 'cancelled' : 'refunded';
     let phone = phoneSpelling(cust.digits, Math.floor(rand() * 4));
     const eRoll = rand();
-    let email = cust.email === null || eRoll < 0.15 ? '' : eRoll < 0.3 ? mixCase(cust.email, rand()) : cust.email;
+    let email =
+      cust.email === null || eRoll < 0.15 ? '' : eRoll < 0.3 ? mixCase(cust.email, rand()) : cust.email;
     let amount = messyAmount(cents, rand());
     let dateText = date;
     if (isBad) {

@@ -15,7 +15,12 @@ import { importFile } from '../src/app/import/import-file.ts';
 import { hashFile, openTable } from '../src/app/import/read-table.ts';
 import type { Day } from '../src/core/day.ts';
 import { detectMapping, type OrderColumns } from '../src/core/import/headers.ts';
-import { type ImportContext, normalizeOrderRow, OrderAssembler, type OrderRow } from '../src/core/import/rows.ts';
+import {
+  type ImportContext,
+  normalizeOrderRow,
+  OrderAssembler,
+  type OrderRow,
+} from '../src/core/import/rows.ts';
 import { defaultSettings } from '../src/core/settings.ts';
 import { connect } from '../src/storage/connect.ts';
 import { ensureWorkspace } from '../src/storage/queries/workspaces.ts';
@@ -26,7 +31,15 @@ export const AS_OF = '2026-11-23' as Day;
 
 export type WorkerTask =
   | { task: 'hash' | 'parse' | 'normalise' | 'assemble'; file: string; rows: number; out: string }
-  | { task: 'import'; db: 'pglite' | 'postgres'; url?: string; dataDir?: string; file: string; rows: number; out: string }
+  | {
+      task: 'import';
+      db: 'pglite' | 'postgres';
+      url?: string;
+      dataDir?: string;
+      file: string;
+      rows: number;
+      out: string;
+    }
   | { task: 'copy-pglite'; dataDir: string; clean: string; rows: number; out: string };
 
 export interface StageResult {
@@ -36,6 +49,8 @@ export interface StageResult {
   peakRssMb: number;
   /** RSS after the modules loaded, before the work */
   baseRssMb?: number;
+  /** orders assembled (assemble stage) */
+  orders?: number;
   /** user + system CPU time of this process (less sensitive than wall time to a busy machine) */
   cpuMs?: number;
 }
@@ -55,7 +70,15 @@ export interface ImportResult extends StageResult {
   rssByQuarter: [number, number, number, number];
   rssFinalEvalMb: number;
   /** Chunk-writing transactions: count, wall, SQL inside, BEGIN/COMMIT. */
-  chunks: { count: number; wallMs: number; sqlMs: number; jsMs: number; commitMs: number; firstTenthMs: number; lastTenthMs: number };
+  chunks: {
+    count: number;
+    wallMs: number;
+    sqlMs: number;
+    jsMs: number;
+    commitMs: number;
+    firstTenthMs: number;
+    lastTenthMs: number;
+  };
   /** Everything after the last chunk committed: finishBatch + ensureEvaluated (full recompute). */
   finalEvalMs: number;
   /** SQL time outside chunk transactions before the final evaluation (settings, batch, …). */
@@ -74,10 +97,14 @@ function log(msg: string) {
   process.stderr.write(`  [${task.task}${task.task === 'import' ? `:${task.db}` : ''}] ${msg}\n`);
 }
 
-async function readStage(kind: 'hash' | 'parse' | 'normalise' | 'assemble', file: string): Promise<StageResult> {
+async function readStage(
+  kind: 'hash' | 'parse' | 'normalise' | 'assemble',
+  file: string,
+): Promise<StageResult> {
   const t0 = performance.now();
   cpu0 = process.cpuUsage();
   let rows = 0;
+  sampler.rows = 0;
   if (kind === 'hash') {
     await hashFile(file);
   } else {
@@ -106,6 +133,13 @@ async function readStage(kind: 'hash' | 'parse' | 'normalise' | 'assemble', file
       if (kind === 'assemble') orders += assembler.push(res.value).length;
     }
     if (kind === 'assemble') orders += assembler.flush().length;
+    return {
+      task: kind,
+      ms: performance.now() - t0,
+      rows,
+      peakRssMb: sampler.peak,
+      ...(kind === 'assemble' ? { orders } : {}),
+    };
   }
   return { task: kind, ms: performance.now() - t0, rows, peakRssMb: sampler.peak };
 }
@@ -122,6 +156,7 @@ async function importStage(t: Extract<WorkerTask, { task: 'import' }>): Promise<
   const { db, stats } = instrument(raw);
   let rowsDone = 0;
   let lastLog = performance.now();
+  sampler.rows = 0;
   const t0 = performance.now();
   cpu0 = process.cpuUsage();
   const summary = await importFile(db, workspaceId, {
@@ -135,7 +170,9 @@ async function importStage(t: Extract<WorkerTask, { task: 'import' }>): Promise<
       if (now - lastLog > 15_000) {
         lastLog = now;
         const s = (now - t0) / 1000;
-        log(`${rowsDone} rows in ${s.toFixed(0)} s (${Math.round(rowsDone / s)} rows/s), rss ${Math.round(sampler.peak)} MiB`);
+        log(
+          `${rowsDone} rows in ${s.toFixed(0)} s (${Math.round(rowsDone / s)} rows/s), rss ${Math.round(sampler.peak)} MiB`,
+        );
       }
     },
   });
@@ -162,10 +199,18 @@ async function importStage(t: Extract<WorkerTask, { task: 'import' }>): Promise<
     'SELECT (pg_database_size(current_database()) / 1048576.0)::float8 AS mb',
   );
   const tables: Record<string, number> = {};
-  for (const name of ['orders', 'order_lines', 'customers', 'customer_identifiers', 'import_rejects', 'events']) {
-    const r = await raw.query<{ n: number }>(`SELECT count(*)::int8 AS n FROM ${name} WHERE workspace_id = $1`, [
-      workspaceId,
-    ]);
+  for (const name of [
+    'orders',
+    'order_lines',
+    'customers',
+    'customer_identifiers',
+    'import_rejects',
+    'events',
+  ]) {
+    const r = await raw.query<{ n: number }>(
+      `SELECT count(*)::int8 AS n FROM ${name} WHERE workspace_id = $1`,
+      [workspaceId],
+    );
     tables[name] = r[0]?.n ?? 0;
   }
   await raw.close();

@@ -20,7 +20,8 @@ export interface RssSample {
 export class RssSampler {
   readonly samples: RssSample[] = [];
   peak = 0;
-  rows = 0;
+  /** Progress counter; samples taken while it is negative (before the measured work) are ignored by peakBetween. */
+  rows = -1;
   private readonly t0 = performance.now();
   private readonly timer: NodeJS.Timeout;
 
@@ -44,7 +45,9 @@ export class RssSampler {
   /** Highest RSS while `rows` was within [from, to] (fractions of `total`). */
   peakBetween(total: number, from: number, to: number): number {
     let best = 0;
-    for (const s of this.samples) if (s.rows >= from * total && s.rows <= to * total && s.rss > best) best = s.rss;
+    for (const s of this.samples) {
+      if (s.rows >= 0 && s.rows >= from * total && s.rows <= to * total && s.rss > best) best = s.rss;
+    }
     return best;
   }
 }
@@ -86,7 +89,9 @@ function caller(skip: RegExp): string {
   const stack = new Error().stack?.split('\n') ?? [];
   for (const line of stack.slice(2)) {
     if (!line.includes('/src/') || skip.test(line)) continue;
-    const m = /at (?:async )?([\w.<>$]+) \(.*\/src\/(.+?):\d+:\d+\)/.exec(line) ?? /at .*\/src\/(.+?):\d+:\d+/.exec(line);
+    const m =
+      /at (?:async )?([\w.<>$]+) \(.*\/src\/(.+?):\d+:\d+\)/.exec(line) ??
+      /at .*\/src\/(.+?):\d+:\d+/.exec(line);
     if (!m) continue;
     return m.length === 3 ? `${m[1]} (${m[2]!.replace(/^storage\//, '')})` : `(${m[1]})`;
   }
@@ -96,7 +101,10 @@ function caller(skip: RegExp): string {
 const CONNECT_FRAME = /\/src\/storage\/connect\.ts:/;
 
 /** A Database that forwards everything to `db` and records how long each query and transaction took. */
-export function instrument(db: Database, clock: () => number = () => performance.now()): { db: Database; stats: DbStats } {
+export function instrument(
+  db: Database,
+  clock: () => number = () => performance.now(),
+): { db: Database; stats: DbStats } {
   const stats: DbStats = { byCaller: new Map(), tx: [], log: [], queryMs: 0, queries: 0 };
   const record = (label: string, start: number, ms: number, inTx: boolean) => {
     stats.log.push({ start, ms, inTx });
@@ -128,7 +136,14 @@ export function instrument(db: Database, clock: () => number = () => performance
     kind: db.kind,
     query: plain.query,
     async transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
-      const t: TxStat = { by: caller(CONNECT_FRAME), start: clock(), end: 0, fnMs: 0, queryMs: 0, queries: 0 };
+      const t: TxStat = {
+        by: caller(CONNECT_FRAME),
+        start: clock(),
+        end: 0,
+        fnMs: 0,
+        queryMs: 0,
+        queries: 0,
+      };
       try {
         return await db.transaction(async (inner) => {
           const f0 = clock();
@@ -155,7 +170,11 @@ export function fmtInt(n: number): string {
 }
 
 export function fmtSec(ms: number): string {
-  return ms >= 100_000 ? `${(ms / 1000).toFixed(0)} s` : ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${(ms / 1000).toFixed(2)} s`;
+  return ms >= 100_000
+    ? `${(ms / 1000).toFixed(0)} s`
+    : ms >= 10_000
+      ? `${(ms / 1000).toFixed(1)} s`
+      : `${(ms / 1000).toFixed(2)} s`;
 }
 
 export function fmtRate(rowsPerSec: number): string {
@@ -181,7 +200,9 @@ export function intOption(args: string[], name: string, fallback: number): numbe
   const raw = option(args, name);
   if (raw === undefined) return fallback;
   const m = /^(\d+(?:\.\d+)?)([km]?)$/i.exec(raw.replaceAll('_', '').replaceAll(',', ''));
-  const n = m ? Math.round(Number(m[1]) * (m[2]?.toLowerCase() === 'k' ? 1e3 : m[2]?.toLowerCase() === 'm' ? 1e6 : 1)) : NaN;
+  const n = m
+    ? Math.round(Number(m[1]) * (m[2]?.toLowerCase() === 'k' ? 1e3 : m[2]?.toLowerCase() === 'm' ? 1e6 : 1))
+    : NaN;
   if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got "${raw}"`);
   return n;
 }
