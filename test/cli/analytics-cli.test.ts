@@ -42,7 +42,17 @@ beforeAll(async () => {
 
 describe('bin/comeback analytics on UCI Online Retail (the CLI contract)', () => {
   it('report --json: the KPI keys plus from/to, matching the published totals', async () => {
-    const r = await runCli([...args, 'report', '--from', '2010-12-01', '--to', '2011-12-10', '--as-of', '2011-12-10', '--json']);
+    const r = await runCli([
+      ...args,
+      'report',
+      '--from',
+      '2010-12-01',
+      '--to',
+      '2011-12-10',
+      '--as-of',
+      '2011-12-10',
+      '--json',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const j = JSON.parse(r.stdout);
     for (const k of [...KPI_KEYS, 'from', 'to']) expect(j).toHaveProperty(k);
@@ -57,20 +67,39 @@ describe('bin/comeback analytics on UCI Online Retail (the CLI contract)', () =>
     });
     expect(j.repeat_orders).toBe(18_532 - 4_338);
     expect(j.repeat_share_orders).toBeCloseTo(14_194 / 18_532, 12);
-    expect(j.aov).toBe(Math.round((891_140_790 / 18_532)) / 100);
+    expect(j.aov).toBe(Math.round(891_140_790 / 18_532) / 100);
   });
 
   it('report on an empty period gives null ratios, never NaN or 0', async () => {
-    const r = await runCli([...args, 'report', '--from', '2009-01-01', '--to', '2009-02-01', '--as-of', '2011-12-10', '--json']);
+    const r = await runCli([
+      ...args,
+      'report',
+      '--from',
+      '2009-01-01',
+      '--to',
+      '2009-02-01',
+      '--as-of',
+      '2011-12-10',
+      '--json',
+    ]);
     const j = JSON.parse(r.stdout);
     expect(j.orders).toBe(0);
-    for (const k of ['repeat_share_orders', 'repeat_share_revenue', 'repeat_purchase_rate', 'purchase_frequency', 'aov', 'customer_value']) {
+    for (const k of [
+      'repeat_share_orders',
+      'repeat_share_revenue',
+      'repeat_purchase_rate',
+      'purchase_frequency',
+      'aov',
+      'customer_value',
+    ]) {
       expect(j[k], k).toBeNull();
     }
   });
 
   it('report --by month adds a monthly trend; targets show next to actuals', async () => {
-    expect((await runCli([...args, 'targets', 'set', 'repeat_share_revenue', '0.6', '--by', '2012-06-30'])).code).toBe(0);
+    expect(
+      (await runCli([...args, 'targets', 'set', 'repeat_share_revenue', '0.6', '--by', '2012-06-30'])).code,
+    ).toBe(0);
     const r = await runCli([
       ...args,
       'report',
@@ -88,9 +117,23 @@ describe('bin/comeback analytics on UCI Online Retail (the CLI contract)', () =>
     expect(j.trend.map((p: { month: string }) => p.month)).toEqual(['2011-01', '2011-02', '2011-03']);
     expect(j.trend.reduce((s: number, p: { orders: number }) => s + p.orders, 0)).toBe(j.orders);
     expect(j.targets).toEqual([
-      expect.objectContaining({ metric: 'repeat_share_revenue', target: 0.6, deadline: '2012-06-30', state: 'reached' }),
+      expect.objectContaining({
+        metric: 'repeat_share_revenue',
+        target: 0.6,
+        deadline: '2012-06-30',
+        state: 'reached',
+      }),
     ]);
-    const human = await runCli([...args, 'report', '--from', '2011-01-01', '--to', '2011-04-01', '--as-of', '2011-12-10']);
+    const human = await runCli([
+      ...args,
+      'report',
+      '--from',
+      '2011-01-01',
+      '--to',
+      '2011-04-01',
+      '--as-of',
+      '2011-12-10',
+    ]);
     expect(human.stdout).toContain('LTV = AC × N × P × T');
     expect(human.stdout).toContain('repeat_share_revenue');
   });
@@ -122,7 +165,12 @@ describe('bin/comeback analytics on UCI Online Retail (the CLI contract)', () =>
     expect(total).toBe(18_532);
     const one = rows.find((c: { external_id: string }) => c.external_id === '12346');
     // UCI customer 12346: a single invoice on 2011-01-18 of 77,183.60.
-    expect(one).toMatchObject({ purchases: 1, revenue: 77_183.6, first_purchase_on: '2011-01-18', last_purchase_on: '2011-01-18' });
+    expect(one).toMatchObject({
+      purchases: 1,
+      revenue: 77_183.6,
+      first_purchase_on: '2011-01-18',
+      last_purchase_on: '2011-01-18',
+    });
   });
 
   it('segments --json: every status and RFM key present, summing to the customers', async () => {
@@ -141,7 +189,11 @@ describe('bin/comeback analytics on UCI Online Retail (the CLI contract)', () =>
     expect(c.cohorts.reduce((s: number, r: { customers: number }) => s + r.customers, 0)).toBe(4_338);
     const rc = await runCli([...args, 'recompute', '--as-of', '2011-12-10', '--json']);
     expect(rc.code, rc.stderr).toBe(0);
-    expect(JSON.parse(rc.stdout)).toMatchObject({ as_of: '2011-12-10', customers: 4_338, customers_with_purchases: 4_338 });
+    expect(JSON.parse(rc.stdout)).toMatchObject({
+      as_of: '2011-12-10',
+      customers: 4_338,
+      customers_with_purchases: 4_338,
+    });
   });
 
   it('rejects a period that ends before it starts as bad usage', async () => {
@@ -155,11 +207,18 @@ describe('bin/comeback demo and start', () => {
   it('demo --json is deterministic for a given --as-of and adds nothing the second time', async () => {
     const { args: a } = cliTarget(uniqueName('demo'));
     const first = JSON.parse((await runCli([...a, 'demo', '--as-of', '2026-11-23', '--json'])).stdout);
-    expect(first).toMatchObject({ customers: 1500, orders: 9771, completed: 9273, cancelled: 400, refunded: 98 });
+    expect(first).toMatchObject({
+      customers: 1500,
+      orders: 9771,
+      completed: 9273,
+      cancelled: 400,
+      refunded: 98,
+    });
     const again = JSON.parse((await runCli([...a, 'demo', '--as-of', '2026-11-23', '--json'])).stdout);
     expect(again).toMatchObject({ customers: 1500, orders: 9771, orders_created: 0, customers_created: 0 });
     const seg = JSON.parse((await runCli([...a, 'segments', '--as-of', '2026-11-23', '--json'])).stdout);
-    for (const s of ['newbie', 'fan', 'sleeping', 'lost', 'lead']) expect(seg.status[s], s).toBeGreaterThan(0);
+    for (const s of ['newbie', 'fan', 'sleeping', 'lost', 'lead'])
+      expect(seg.status[s], s).toBeGreaterThan(0);
   });
 
   it('start creates the demo workspace on first run and shows where it stands', async () => {

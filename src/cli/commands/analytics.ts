@@ -1,5 +1,6 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { recomputeWorkspace } from '../../app/analytics/customer-aggregates.ts';
+import { fitModels, predictCustomers, riskFromStatus } from '../../app/analytics/predict-customers.ts';
 import {
   buildReport,
   cohortSummary,
@@ -15,7 +16,7 @@ import { KPI_KEYS, type Kpis, MONEY_KPIS } from '../../core/analytics/kpis.ts';
 import { isDay } from '../../core/day.ts';
 import { LIFECYCLE_STATUSES } from '../../core/types.ts';
 import { withWorkspace } from '../context.ts';
-import { formatTable, printJson, printLine } from '../output.ts';
+import { formatTable, log, printJson, printLine } from '../output.ts';
 
 function parseDay(v: string): string {
   if (!isDay(v)) throw new InvalidArgumentError(`expected a day YYYY-MM-DD, got "${v}"`);
@@ -188,6 +189,38 @@ export function registerAnalyticsCommands(program: Command): void {
       await withWorkspace(cmd, async (ws) => {
         const { settings, asOf } = await asOfFor(opts.asOf, ws.db, ws.workspaceId);
         const rows = await listCustomers(ws.db, ws.workspaceId, asOf, settings);
+        const predicted = await predictCustomers(ws.db, ws.workspaceId, asOf, settings);
+        if (!predicted.byCustomer) {
+          log(
+            `predictions: too little repeat data for BG/NBD (${predicted.fit.bgnbd.reason ?? predicted.fit.gamma_gamma.reason}); churn risk comes from the lifecycle status`,
+          );
+        }
+        const prediction = (id: number, status: Parameters<typeof riskFromStatus>[0]) => {
+          const p = predicted.byCustomer?.get(id);
+          if (predicted.byCustomer === null || !p) {
+            return {
+              p_alive: null,
+              expected_purchases_90d: null,
+              predicted_clv: null,
+              churn_risk: riskFromStatus(status),
+              prediction_source: 'cycle_rules',
+            };
+          }
+          return {
+            p_alive: p.pAlive,
+            expected_purchases_90d: p.expectedPurchases90d,
+            predicted_clv: money(p.predictedClvCents),
+            churn_risk:
+              p.pAlive === null
+                ? riskFromStatus(status)
+                : p.pAlive >= 0.7
+                  ? 'low'
+                  : p.pAlive >= 0.3
+                    ? 'medium'
+                    : 'high',
+            prediction_source: 'bgnbd',
+          };
+        };
         if (opts.json) {
           printJson(
             rows.map((c) => ({
@@ -211,6 +244,7 @@ export function registerAnalyticsCommands(program: Command): void {
               revenue: money(c.agg.revenueCents),
               first_purchase_on: c.agg.firstPurchaseDay,
               last_purchase_on: c.agg.lastPurchaseDay,
+              ...prediction(c.id, c.agg.status),
             })),
           );
           return;
@@ -244,6 +278,8 @@ export function registerAnalyticsCommands(program: Command): void {
               c.agg.segment,
               c.agg.purchases,
               fmtNumber(c.agg.revenueCents / 100),
+              ((p) => (p.p_alive === null ? '—' : p.p_alive.toFixed(2)))(prediction(c.id, c.agg.status)),
+              prediction(c.id, c.agg.status).churn_risk,
             ]),
           ),
         );
@@ -374,6 +410,40 @@ export function registerAnalyticsCommands(program: Command): void {
             `Recomputed ${r.customers} customers as of ${r.asOf} in ${ms} ms: ${r.statusChanges} status changes; workspace cycle ${r.workspaceCycle ?? '—'} days (${r.workspaceCycleSource})`,
           );
         }
+      });
+    });
+
+  program
+    .command('model')
+    .description('fit BG/NBD and Gamma-Gamma on purchases up to the as-of day (predicted activity and spend)')
+    .option('--as-of <day>', 'calibration end, inclusive (default: today)', parseDay)
+    .addOption(
+      new Option('--time-unit <unit>', 'time unit of the fit').choices(['day', 'week']).default('day'),
+    )
+    .option('--json', 'print JSON')
+    .action(async (opts: { asOf?: string; timeUnit: 'day' | 'week'; json?: boolean }, cmd: Command) => {
+      await withWorkspace(cmd, async (ws) => {
+        const { asOf } = await asOfFor(opts.asOf, ws.db, ws.workspaceId);
+        const m = await fitModels(ws.db, ws.workspaceId, { asOf, unit: opts.timeUnit });
+        if (opts.json) {
+          printJson({ bgnbd: m.bgnbd, gamma_gamma: m.gamma_gamma, as_of: m.asOf, time_unit: m.unit });
+          return;
+        }
+        const f = (v: number | null, se?: number) =>
+          v === null ? '—' : `${v.toFixed(4)}${se === undefined ? '' : ` ± ${(1.96 * se).toFixed(4)}`}`;
+        const se = m.bgnbd.standard_errors;
+        printLine(
+          `BG/NBD on ${m.bgnbd.customers} customers (${m.bgnbd.repeat_customers} with repeat purchases), as of ${m.asOf}, time unit ${m.unit}`,
+        );
+        printLine(
+          `  r = ${f(m.bgnbd.r, se?.r)}, α = ${f(m.bgnbd.alpha, se?.alpha)}, a = ${f(m.bgnbd.a, se?.a)}, b = ${f(m.bgnbd.b, se?.b)}  (95 % intervals)`,
+        );
+        printLine(
+          `  log-likelihood ${f(m.bgnbd.log_likelihood)}${m.bgnbd.usable ? '' : ` — not used: ${m.bgnbd.reason}`}`,
+        );
+        printLine(
+          `Gamma-Gamma on ${m.gamma_gamma.customers} repeat customers: p = ${f(m.gamma_gamma.p)}, q = ${f(m.gamma_gamma.q)}, γ = ${f(m.gamma_gamma.gamma)}${m.gamma_gamma.usable ? '' : ` — not used: ${m.gamma_gamma.reason}`}`,
+        );
       });
     });
 
