@@ -9,6 +9,9 @@ import { DataDirLockedError } from '../storage/data-dir-lock.ts';
 import { loadSettings, saveSetting } from '../storage/queries/settings.ts';
 import { ensureWorkspace } from '../storage/queries/workspaces.ts';
 
+/** The database handle, for layers that may not import storage themselves. */
+export type { Database };
+
 export interface WorkspaceHandle {
   db: Database;
   workspaceId: number;

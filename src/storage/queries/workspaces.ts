@@ -23,3 +23,10 @@ export async function findWorkspace(sql: Sql, name: string): Promise<number | nu
   );
   return rows[0]?.workspace_id ?? null;
 }
+
+export async function listWorkspaceIds(sql: Sql): Promise<number[]> {
+  const rows = await sql.query<{ workspace_id: number }>(
+    'SELECT workspace_id FROM workspaces ORDER BY workspace_id',
+  );
+  return rows.map((r) => r.workspace_id);
+}

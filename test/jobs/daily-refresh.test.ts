@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { refreshDueWorkspaces } from '../../src/app/analytics/refresh-due.ts';
+import { recordOrders } from '../../src/app/orders/record-orders.ts';
+import { getSettings } from '../../src/app/workspace.ts';
+import { zonedWallTimeToUtc } from '../../src/core/import/values.ts';
+import { dailyRefresh } from '../../src/jobs/daily-refresh.ts';
+import { startScheduler } from '../../src/jobs/scheduler.ts';
+import { listStatusHistory, loadWorkspaceStats } from '../../src/storage/queries/analytics.ts';
+import { saveSetting } from '../../src/storage/queries/settings.ts';
+import { openTestDatabase, type TestDatabase } from '../support/db.ts';
+
+let t: TestDatabase;
+beforeAll(async () => {
+  t = await openTestDatabase();
+});
+afterAll(async () => {
+  await t.close();
+});
+
+describe('the daily refresh job', () => {
+  it('moves statuses with time once per workspace day, in the workspace time zone, idempotently', async () => {
+    const ws = await t.workspace('daily');
+    await saveSetting(t.db, ws, 'cycle_days', 10);
+    await saveSetting(t.db, ws, 'timezone', 'Asia/Vladivostok');
+    const settings = await getSettings(t.db, ws);
+    await recordOrders(
+      t.db,
+      ws,
+      [
+        {
+          externalId: '1',
+          customer: { externalId: 'c' },
+          at: zonedWallTimeToUtc(2024, 3, 1, 12, 0, 0, 'Asia/Vladivostok'),
+          amountCents: 500,
+        },
+      ],
+      { settings, asOf: '2024-03-01' },
+    );
+    // Only this workspace: on PostgreSQL other test files share the database.
+    const job = {
+      ...dailyRefresh,
+      handler: (db: typeof t.db, now: Date) => refreshDueWorkspaces(db, now, [ws]),
+    };
+    const scheduler = startScheduler(t.db, [job], (_job, e) => {
+      throw e;
+    });
+    try {
+      // 2024-03-20 15:30 UTC is already 2024-03-21 in Vladivostok (UTC+10): 20 days since → sleeping.
+      const now = new Date('2024-03-20T15:30:00Z');
+      await scheduler.tick(now);
+      expect((await loadWorkspaceStats(t.db, ws)).asOf).toBe('2024-03-21');
+      // A second tick the same day is a no-op.
+      expect(await refreshDueWorkspaces(t.db, now, [ws])).toEqual([]);
+      await scheduler.tick(now);
+      const [c] = await t.db.query<{ id: number; status: string }>(
+        'SELECT id, status FROM customers WHERE workspace_id = $1',
+        [ws],
+      );
+      expect(c!.status).toBe('sleeping');
+      const history = await listStatusHistory(t.db, ws, c!.id);
+      expect(history.filter((h) => h.reason === 'cycle_passed')).toEqual([
+        { from: 'newbie', to: 'sleeping', on: '2024-03-21', reason: 'cycle_passed' },
+      ]);
+    } finally {
+      scheduler.stop();
+    }
+  });
+});
