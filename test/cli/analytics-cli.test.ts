@@ -217,6 +217,16 @@ describe('bin/comeback demo and start', () => {
     const again = JSON.parse((await runCli([...a, 'demo', '--as-of', '2026-11-23', '--json'])).stdout);
     expect(again).toMatchObject({ customers: 1500, orders: 9771, orders_created: 0, customers_created: 0 });
     const seg = JSON.parse((await runCli([...a, 'segments', '--as-of', '2026-11-23', '--json'])).stdout);
+    // Per category: the salon's customers have a next expected visit per service category.
+    const customers = JSON.parse(
+      (await runCli([...a, 'customers', '--as-of', '2026-11-23', '--json'])).stdout,
+    );
+    const regular = customers.find((c: { purchases: number }) => c.purchases >= 15);
+    expect(regular.next_by_category.length).toBeGreaterThan(0);
+    for (const k of regular.next_by_category) {
+      expect(k.next_expected_on > k.last_purchase_on).toBe(true);
+      expect(['own', 'category']).toContain(k.cycle_source);
+    }
     for (const s of ['newbie', 'fan', 'sleeping', 'lost', 'lead'])
       expect(seg.status[s], s).toBeGreaterThan(0);
   });

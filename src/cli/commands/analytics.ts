@@ -1,4 +1,5 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import { categoryNextByCustomer } from '../../app/analytics/category-next.ts';
 import { recomputeWorkspace } from '../../app/analytics/customer-aggregates.ts';
 import { fitModels, predictCustomers, riskFromStatus } from '../../app/analytics/predict-customers.ts';
 import {
@@ -190,6 +191,7 @@ export function registerAnalyticsCommands(program: Command): void {
         const { settings, asOf } = await asOfFor(opts.asOf, ws.db, ws.workspaceId);
         const rows = await listCustomers(ws.db, ws.workspaceId, asOf, settings);
         const predicted = await predictCustomers(ws.db, ws.workspaceId, asOf, settings);
+        const byCategory = await categoryNextByCustomer(ws.db, ws.workspaceId, asOf);
         if (!predicted.byCustomer) {
           log(
             `predictions: too little repeat data for BG/NBD (${predicted.fit.bgnbd.reason ?? predicted.fit.gamma_gamma.reason}); churn risk comes from the lifecycle status`,
@@ -245,6 +247,13 @@ export function registerAnalyticsCommands(program: Command): void {
               first_purchase_on: c.agg.firstPurchaseDay,
               last_purchase_on: c.agg.lastPurchaseDay,
               ...prediction(c.id, c.agg.status),
+              next_by_category: (byCategory.get(c.id) ?? []).map((k) => ({
+                category: k.category,
+                cycle_days: k.cycle,
+                cycle_source: k.source,
+                last_purchase_on: k.lastDay,
+                next_expected_on: k.nextExpectedDay,
+              })),
             })),
           );
           return;
