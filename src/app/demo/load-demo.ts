@@ -5,7 +5,6 @@
  */
 import type { Day } from '../../core/day.ts';
 import { generateSalonDemo } from '../../core/demo/salon.ts';
-import type { AssembledOrder } from '../../core/import/rows.ts';
 import { zonedWallTimeToUtc } from '../../core/import/values.ts';
 import { resolveSettings } from '../../core/settings.ts';
 import type { Database } from '../../storage/connect.ts';
@@ -14,6 +13,7 @@ import { type WorkspaceCounts, workspaceCounts } from '../../storage/queries/sum
 import { recomputeWorkspace } from '../analytics/customer-aggregates.ts';
 import { ChunkWriter } from '../import/chunk-writer.ts';
 import type { PersonInput } from '../import/resolve-customers.ts';
+import { assembledOrder } from '../orders/assembled-order.ts';
 
 /** The demo business lives in Moscow: its wall-clock times are Moscow times. */
 const DEMO_TIME_ZONE = 'Europe/Moscow';
@@ -71,7 +71,7 @@ export async function loadDemo(
     await writer.writeCustomers(people, [], i + CHUNK, people.length);
   }
   for (let i = 0; i < demo.orders.length; i += CHUNK) {
-    const orders: AssembledOrder[] = demo.orders.slice(i, i + CHUNK).map((o, j) => {
+    const orders = demo.orders.slice(i, i + CHUNK).map((o, j) => {
       const [y, mo, d, h, mi] = o.localDateTime.split(/[- :]/).map(Number) as [
         number,
         number,
@@ -79,43 +79,23 @@ export async function loadDemo(
         number,
         number,
       ];
-      return {
-        key: `x:${o.externalId}`,
+      return assembledOrder({
         externalId: o.externalId,
-        customer: {
-          externalId: o.customerExternalId,
-          phone: null,
-          email: null,
-          name: null,
-          birthday: null,
-          gender: null,
-          telegram: null,
-          whatsapp: null,
-          vk: null,
-          max: null,
-        },
+        customer: { externalId: o.customerExternalId },
         at: zonedWallTimeToUtc(y, mo, d, h, mi, 0, DEMO_TIME_ZONE),
         day: o.day,
         status: o.status,
         totalCents: o.amountCents,
-        costCents: null,
         lines: o.lines.map((l) => ({
           item: l.service,
-          sku: null,
           category: l.category,
           quantity: l.quantity,
-          unitPriceCents: null,
           amountCents: l.amountCents,
-          staff: o.staff,
         })),
         staff: o.staff,
         branch: o.branch,
-        channel: null,
-        source: null,
-        firstLine: i + j + 2,
-        lastLine: i + j + 2,
-        rowCount: 1,
-      };
+        position: i + j + 2,
+      });
     });
     await writer.writeOrders(orders, [], i + CHUNK, orders.length);
   }

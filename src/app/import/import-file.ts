@@ -28,6 +28,7 @@ import {
   createBatch,
   findUnfinishedBatch,
   finishBatch,
+  newCounters,
   type RejectRow,
 } from '../../storage/queries/import-batches.ts';
 import { loadSettings } from '../../storage/queries/settings.ts';
@@ -154,14 +155,7 @@ export async function importFile(
   const run = async (sql: Sql, tx: 'per-chunk' | 'single') => {
     let batchId: number | null = null;
     let resumeLine = 1;
-    const counters: BatchCounters = {
-      rows: 0,
-      imported: 0,
-      skipped: 0,
-      rejectedCount: 0,
-      customersCreated: 0,
-      customersMatched: 0,
-    };
+    const counters: BatchCounters = newCounters();
     if (!opts.dryRun) {
       const fileHash = await hashFile(opts.path);
       const unfinished = await findUnfinishedBatch(db, workspaceId, opts.kind, fileHash);
@@ -211,12 +205,7 @@ export async function importFile(
           continue;
         }
         if (!res.ok) {
-          rejects.push({
-            line: row.line,
-            column: res.error.column,
-            reason: res.error.reason,
-            raw: row.cells.join('\u241f'),
-          });
+          rejects.push(rejectOf(row, res.error));
           rowsSinceCheckpoint++;
           progress();
           continue;
@@ -247,12 +236,7 @@ export async function importFile(
         const res = normalizeCustomerRow(row.cells, row.line, columns, ctx);
         rowsSinceCheckpoint++;
         if (!res.ok) {
-          rejects.push({
-            line: row.line,
-            column: res.error.column,
-            reason: res.error.reason,
-            raw: row.cells.join('\u241f'),
-          });
+          rejects.push(rejectOf(row, res.error));
         } else {
           const c = res.value;
           pending.push({
@@ -338,4 +322,9 @@ function chooseDateOrder(setting: string, sample: TableRow[], columns: Record<st
   if (col === undefined) return 'DMY';
   const values = sample.map((r) => r.cells[col] ?? '').filter((v) => v.trim() !== '');
   return detectDateOrder(values) ?? 'DMY';
+}
+
+/** A rejected row as stored with its batch: the raw cells joined by U+241F (␟, unit separator). */
+function rejectOf(row: TableRow, error: { column: string; reason: string }): RejectRow {
+  return { line: row.line, column: error.column, reason: error.reason, raw: row.cells.join('\u241f') };
 }

@@ -6,14 +6,15 @@
  */
 import type { Day } from '../../core/day.ts';
 import { AppError } from '../../core/errors.ts';
-import type { AssembledOrder } from '../../core/import/rows.ts';
 import { utcToZonedDay } from '../../core/import/values.ts';
 import type { Settings } from '../../core/settings.ts';
 import type { Cents, OrderStatus } from '../../core/types.ts';
 import type { Database } from '../../storage/connect.ts';
+import { newCounters } from '../../storage/queries/import-batches.ts';
 import { findOrderCustomer, setOrderStatus } from '../../storage/queries/orders.ts';
 import { snapshotCustomers, updateCustomers } from '../analytics/customer-aggregates.ts';
 import { ChunkWriter } from '../import/chunk-writer.ts';
+import { assembledOrder } from './assembled-order.ts';
 
 export interface OrderInput {
   externalId: string;
@@ -41,52 +42,25 @@ export async function recordOrders(
   inputs: OrderInput[],
   ctx: { settings: Settings; asOf: Day },
 ): Promise<RecordResult> {
-  const counters = {
-    rows: 0,
-    imported: 0,
-    skipped: 0,
-    rejectedCount: 0,
-    customersCreated: 0,
-    customersMatched: 0,
-  };
+  const counters = newCounters();
   const writer = new ChunkWriter(db, db, 'per-chunk', workspaceId, null, counters, ctx.settings, ctx.asOf);
-  const orders: AssembledOrder[] = inputs.map((o, i) => ({
-    key: `x:${o.externalId}`,
-    externalId: o.externalId,
-    customer: {
-      externalId: o.customer.externalId ?? null,
-      phone: o.customer.phone ?? null,
-      email: o.customer.email ?? null,
-      name: o.customer.name ?? null,
-      birthday: null,
-      gender: null,
-      telegram: null,
-      whatsapp: null,
-      vk: null,
-      max: null,
-    },
-    at: o.at,
-    day: utcToZonedDay(o.at, ctx.settings.timezone),
-    status: o.status ?? 'completed',
-    totalCents: o.amountCents,
-    costCents: null,
-    lines: (o.lines ?? []).map((l) => ({
-      item: l.item,
-      sku: null,
-      category: l.category ?? null,
-      quantity: l.quantity ?? 1,
-      unitPriceCents: null,
-      amountCents: l.amountCents,
-      staff: null,
-    })),
-    staff: null,
-    branch: null,
-    channel: null,
-    source: null,
-    firstLine: i + 1,
-    lastLine: i + 1,
-    rowCount: 1,
-  }));
+  const orders = inputs.map((o, i) =>
+    assembledOrder({
+      externalId: o.externalId,
+      customer: {
+        externalId: o.customer.externalId ?? null,
+        phone: o.customer.phone ?? null,
+        email: o.customer.email ?? null,
+        name: o.customer.name ?? null,
+      },
+      at: o.at,
+      day: utcToZonedDay(o.at, ctx.settings.timezone),
+      status: o.status ?? 'completed',
+      totalCents: o.amountCents,
+      lines: o.lines ?? [],
+      position: i + 1,
+    }),
+  );
   const before = writer.ordersCreated;
   await writer.writeOrders(orders, [], 0, orders.length);
   return { created: writer.ordersCreated - before, skipped: counters.skipped };

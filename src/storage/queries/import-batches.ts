@@ -156,3 +156,7 @@ export async function listRejects(sql: Sql, workspaceId: number, batchId: number
     [workspaceId, batchId],
   );
 }
+
+export function newCounters(): BatchCounters {
+  return { rows: 0, imported: 0, skipped: 0, rejectedCount: 0, customersCreated: 0, customersMatched: 0 };
+}
