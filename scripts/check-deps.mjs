@@ -16,7 +16,7 @@ const rules = {
   app: { layers: ['core', 'storage', 'channels', 'app'], packages: 'any' },
   jobs: { layers: ['core', 'app', 'jobs'], packages: 'any' },
   http: { layers: ['core', 'app', 'http'], packages: 'any' },
-  cli: { layers: ['core', 'app', 'cli', 'config'], packages: 'any' },
+  cli: { layers: ['core', 'app', 'cli', 'config', 'main'], packages: 'any' },
 };
 
 function* files(dir) {

@@ -10,6 +10,7 @@ import { AppError, isUsageError } from '../core/errors.ts';
 import { registerAnalyticsCommands } from './commands/analytics.ts';
 import { registerDemoCommands } from './commands/demo.ts';
 import { registerImportCommands } from './commands/import.ts';
+import { registerServeCommands } from './commands/serve.ts';
 import { registerSettingsCommands } from './commands/settings.ts';
 import { printError } from './output.ts';
 
@@ -38,6 +39,7 @@ export function buildProgram(): Command {
   registerSettingsCommands(program);
   registerDemoCommands(program);
   registerAnalyticsCommands(program);
+  registerServeCommands(program);
   // Subcommands inherit exitOverride so usage errors reach our handler as CommanderError.
   for (const cmd of program.commands) {
     cmd.exitOverride();

@@ -97,8 +97,12 @@ export const customers = pgTable(
     primaryKey({ columns: [t.workspaceId, t.id] }),
     index('customers_status_idx').on(t.workspaceId, t.status),
     index('customers_segment_idx').on(t.workspaceId, t.rfmSegment),
-    index('customers_next_expected_idx').on(t.workspaceId, t.nextExpectedOn),
-    index('customers_last_purchase_idx').on(t.workspaceId, t.lastPurchaseOn),
+    // Keyset pagination: every sortable column of the customer list ends in id.
+    index('customers_next_expected_idx').on(t.workspaceId, t.nextExpectedOn, t.id),
+    index('customers_last_purchase_idx').on(t.workspaceId, t.lastPurchaseOn, t.id),
+    index('customers_revenue_idx').on(t.workspaceId, t.revenue, t.id),
+    index('customers_purchases_idx').on(t.workspaceId, t.purchases, t.id),
+    index('customers_name_idx').on(t.workspaceId, t.name, t.id),
     index('customers_manager_idx').on(t.workspaceId, t.managerId),
   ],
 );
@@ -327,5 +331,72 @@ export const targets = pgTable(
   (t) => [
     primaryKey({ columns: [t.workspaceId, t.id] }),
     uniqueIndex('targets_metric_idx').on(t.workspaceId, t.metric, t.deadline),
+  ],
+);
+
+/**
+ * API keys: a bearer secret for integrations (and, until sessions exist, for the web app).
+ * Only the SHA-256 of the secret is stored; the token names its workspace and key id
+ * (`cbk_<workspace>_<id>_<secret>`), so it is found by primary key without a global index.
+ * `scopes` narrows the role's permissions (null = all of the role's); revoked keys stay.
+ */
+export const apiKeys = pgTable(
+  'api_keys',
+  {
+    workspaceId: workspaceId(),
+    id: id(),
+    name: text('name').notNull(),
+    secretHash: text('secret_hash').notNull(),
+    /** owner | marketer | manager | viewer */
+    role: text('role').notNull(),
+    /** For a manager: the staff member whose customers the key sees. */
+    managerStaffId: bigint('manager_staff_id', { mode: 'number' }),
+    /** The user the key acts for, once users exist; null for an integration key. */
+    userId: bigint('user_id', { mode: 'number' }),
+    scopes: text('scopes').array(),
+    createdAt: createdAt(),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.id] })],
+);
+
+/**
+ * Idempotency keys of write requests: the request's fingerprint and, once done, the
+ * response to replay. A row without a response is a request still in flight.
+ */
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    workspaceId: workspaceId(),
+    key: text('key').notNull(),
+    operation: text('operation').notNull(),
+    fingerprint: text('fingerprint').notNull(),
+    statusCode: integer('status_code'),
+    response: jsonb('response'),
+    createdAt: createdAt(),
+    completedAt: timestamp('completed_at', { withTimezone: true }),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.key] })],
+);
+
+/**
+ * A merge of one customer into another, with exactly what moved (order, identifier and
+ * event ids, fields filled on the survivor) so that undo can put it back.
+ */
+export const customerMerges = pgTable(
+  'customer_merges',
+  {
+    workspaceId: workspaceId(),
+    id: id(),
+    sourceId: bigint('source_id', { mode: 'number' }).notNull(),
+    targetId: bigint('target_id', { mode: 'number' }).notNull(),
+    moved: jsonb('moved').notNull(),
+    createdAt: createdAt(),
+    undoneAt: timestamp('undone_at', { withTimezone: true }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.id] }),
+    index('customer_merges_target_idx').on(t.workspaceId, t.targetId),
   ],
 );

@@ -233,12 +233,14 @@ describe('bin/comeback demo and start', () => {
 
   it('start creates the demo workspace on first run and shows where it stands', async () => {
     const { args: a } = cliTarget(uniqueName('start'));
-    const r = await runCli([...a, 'start']);
+    const r = await runCli([...a, 'start', '--no-serve']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('Салон красоты «Лотос»');
     expect(r.stdout).toContain('customers:  1500');
-    const second = await runCli([...a, 'start']);
+    expect(r.stdout).toMatch(/Demo sign-in key \(owner; shown once\): cbk_\S+/);
+    const second = await runCli([...a, 'start', '--no-serve']);
     expect(second.stdout).toContain('customers:  1500');
     expect(second.stderr).not.toContain('first run');
+    expect(second.stdout).not.toContain('sign-in key');
   });
 });

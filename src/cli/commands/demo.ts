@@ -1,10 +1,13 @@
 import { type Command, InvalidArgumentError } from 'commander';
+import { mintApiKey } from '../../app/api/create-api-key.ts';
 import { todayIn } from '../../app/clock.ts';
 import { type DemoResult, loadDemo } from '../../app/demo/load-demo.ts';
 import { workspaceCountsOf } from '../../app/demo/workspace-counts.ts';
-import { getSettings } from '../../app/workspace.ts';
+import { getSettings, openWorkspace } from '../../app/workspace.ts';
+import { readEnv } from '../../config.ts';
 import { isDay } from '../../core/day.ts';
-import { withWorkspace } from '../context.ts';
+import { startApp } from '../../main.ts';
+import { type GlobalOptions, withWorkspace } from '../context.ts';
 import { log, printJson, printLine } from '../output.ts';
 
 function parseDay(v: string): string {
@@ -76,23 +79,59 @@ export function registerDemoCommands(program: Command): void {
   program
     .command('start')
     .description(
-      'what `npm start` runs: on first run fills a demo workspace, then shows where the business stands',
+      'what `npm start` runs: on first run fills a demo workspace and prints its sign-in key, shows where the business stands, then serves the app',
     )
-    .action(async (_opts: unknown, cmd: Command) => {
-      await withWorkspace(cmd, async (ws) => {
+    .option('--port <n>', 'port to listen on (default 3000; env PORT)', parsePort)
+    .option('--no-serve', 'only prepare the workspace and print the summary')
+    .action(async (opts: { port?: number; serve: boolean }, cmd: Command) => {
+      const g = cmd.optsWithGlobals() as GlobalOptions;
+      const ws = await openWorkspace({
+        databaseUrl: g.databaseUrl,
+        dataDir: g.dataDir,
+        workspace: g.workspace,
+      });
+      let app: Awaited<ReturnType<typeof startApp>> | null = null;
+      try {
         const settings = await getSettings(ws.db, ws.workspaceId);
         const asOf = todayIn(settings.timezone);
         if (ws.created) log(`first run: creating the demo workspace "${ws.name}" as of ${asOf}…`);
-        // Loading is idempotent; only a fresh workspace gets the demo.
+        // Only a fresh workspace gets the demo (loading is idempotent anyway).
         const r = ws.created
           ? await loadDemo(ws.db, ws.workspaceId, { asOf })
           : { ...(await workspaceCountsOf(ws.db, ws.workspaceId)), asOf };
         printDemo(r);
+        if (ws.created) {
+          const { token } = await mintApiKey(ws.db, ws.workspaceId, { name: 'demo owner', role: 'owner' });
+          printLine('');
+          printLine(`Demo sign-in key (owner; shown once): ${token}`);
+        }
+        if (!opts.serve) return;
+        const port = opts.port ?? readEnv().PORT ?? 3000;
+        app = await startApp({
+          db: ws.db,
+          port,
+          onJobError: (id, e) => log(`job ${id} failed: ${e instanceof Error ? e.message : String(e)}`),
+        });
         printLine('');
-        printLine('Try:  bin/comeback settings get');
         printLine(
-          '      bin/comeback import orders ../shared/data/online-retail/mwoitek__online_retail.csv --workspace uci',
+          `Comeback is running: http://localhost:${app.port}  (API docs: http://localhost:${app.port}/api/docs)`,
         );
-      });
+        printLine('Stop with Ctrl+C.');
+        await new Promise<void>((resolve) => {
+          process.once('SIGINT', () => resolve());
+          process.once('SIGTERM', () => resolve());
+        });
+        log('stopping…');
+      } finally {
+        await app?.close();
+        await ws.close();
+      }
     });
+}
+
+function parsePort(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new InvalidArgumentError(`expected a port 0..65535, got "${v}"`);
+  return n;
 }

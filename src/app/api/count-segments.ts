@@ -1,0 +1,45 @@
+/** Customer counts by lifecycle status, RFM segment and CVM stage, from the stored aggregates. */
+import { CVM_STAGES } from '../../core/analytics/cvm.ts';
+import { RFM_SEGMENTS } from '../../core/analytics/rfm.ts';
+import { LIFECYCLE_STATUSES } from '../../core/types.ts';
+import type { Database } from '../../storage/connect.ts';
+import { segmentCountsStored } from '../../storage/queries/scoped-analytics.ts';
+import { type Principal, requirePermission, visibleManager } from './principal.ts';
+
+export interface SegmentCounts {
+  /** The day the aggregates were last evaluated for (null before the first evaluation). */
+  asOf: string | null;
+  customers: number;
+  status: Record<string, number>;
+  rfm: Record<string, number>;
+  cvm: Record<string, number>;
+  /** Customers without an RFM segment (no purchase yet). */
+  unscored: number;
+}
+
+export async function countSegments(db: Database, principal: Principal): Promise<SegmentCounts> {
+  requirePermission(principal, 'reports:read');
+  const { rows, asOf, customers } = await segmentCountsStored(
+    db,
+    principal.workspaceId,
+    visibleManager(principal),
+  );
+  const zero = (keys: readonly string[]) =>
+    Object.fromEntries(keys.map((k) => [k, 0])) as Record<string, number>;
+  const out: SegmentCounts = {
+    asOf,
+    customers,
+    status: zero(LIFECYCLE_STATUSES),
+    rfm: zero(RFM_SEGMENTS),
+    cvm: zero(CVM_STAGES),
+    unscored: 0,
+  };
+  for (const r of rows) {
+    if (r.dimension === 'status' && r.value !== null) out.status[r.value] = r.count;
+    else if (r.dimension === 'rfm_segment') {
+      if (r.value === null) out.unscored = r.count;
+      else out.rfm[r.value] = r.count;
+    } else if (r.dimension === 'cvm_stage' && r.value !== null) out.cvm[r.value] = r.count;
+  }
+  return out;
+}
