@@ -142,5 +142,5 @@ describe('an import killed with kill -9', () => {
     const third = JSON.parse((await runCli(cmd)).stdout);
     expect(third.imported).toBe(0);
     expect(third.skipped).toBe(total);
-  });
+  }, 240_000);
 });

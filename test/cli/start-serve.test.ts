@@ -24,7 +24,7 @@ describe('npm start (bin/comeback start)', () => {
     try {
       const doc = await fetch(`${url}/api/openapi.json`);
       expect(doc.status).toBe(200);
-      expect((await doc.json()).openapi).toMatch(/^3\.1/);
+      expect(((await doc.json()) as { openapi: string }).openapi).toMatch(/^3\.1/);
       expect((await fetch(`${url}/api/customers`)).status).toBe(401);
       const list = await fetch(`${url}/api/customers?limit=5`, { headers: { authorization: `Bearer ${token}` } });
       expect(list.status).toBe(200);

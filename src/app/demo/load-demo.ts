@@ -50,7 +50,17 @@ export async function loadDemo(
     customersCreated: 0,
     customersMatched: 0,
   };
-  const writer = new ChunkWriter(db, db, 'per-chunk', workspaceId, null, counters, settings, opts.asOf);
+  const writer = new ChunkWriter(
+    db,
+    db,
+    'per-chunk',
+    workspaceId,
+    null,
+    counters,
+    settings,
+    opts.asOf,
+    'deferred',
+  );
 
   for (let i = 0; i < demo.customers.length; i += CHUNK) {
     const people: (PersonInput & { managerName: string | null })[] = demo.customers

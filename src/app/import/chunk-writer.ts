@@ -49,6 +49,13 @@ export class ChunkWriter {
     readonly settings: Settings,
     /** The day statuses are evaluated for (today in the workspace zone). */
     private readonly asOf: Day,
+    /**
+     * `incremental`: touched customers are re-evaluated in each chunk's transaction (orders
+     * from the API). `deferred`: a bulk load; the caller evaluates everyone once at the end
+     * (re-evaluating per chunk would be thrown away, and would take every historical
+     * purchase for a lost customer coming back).
+     */
+    private readonly evaluation: 'incremental' | 'deferred' = 'incremental',
   ) {
     this.state = { batchId, created: new Set(), matched: new Set() };
     // A resumed batch starts from the counts its earlier run committed.
@@ -147,15 +154,9 @@ export class ChunkWriter {
         for (const [n, id] of await ensureProducts(sql, this.workspaceId, wantProducts))
           this.products.set(n, id);
 
-        const existing = await findOrdersByKey(
-          sql,
-          this.workspaceId,
-          list.map((o) => o.key),
-        );
         const inserts: OrderInsert[] = [];
         const lines: LineInsert[] = [];
         const amountAdds: { id: number; amount: string }[] = [];
-        const touched = new Set<number>();
         const toLines = (orderId: number, o: AssembledOrder, firstNo: number) =>
           o.lines.map((l, i) => ({
             orderId,
@@ -168,29 +169,13 @@ export class ChunkWriter {
             amount: centsToDecimal(l.amountCents),
             staffId: staffId(l.staff ?? null),
           }));
-        const rowsOf = new Map<string, number>();
         for (let i = 0; i < list.length; i++) {
           const o = list[i]!;
-          rowsOf.set(o.key, o.rowCount);
           const p = personOf[i]!;
-          const customerId = p < 0 ? null : resolved.ids[p]!;
-          const found = existing.get(o.key);
-          if (found) {
-            if (this.batchId !== null && found.importBatchId === this.batchId) {
-              // More lines of an order this same import already wrote (non-adjacent rows).
-              lines.push(...toLines(found.id, o, found.nextLineNo));
-              amountAdds.push({ id: found.id, amount: centsToDecimal(o.totalCents) });
-              if (found.customerId !== null) touched.add(found.customerId);
-              this.counters.imported += o.rowCount;
-            } else {
-              this.counters.skipped += o.rowCount;
-            }
-            continue;
-          }
           inserts.push({
             orderKey: o.key,
             externalId: o.externalId,
-            customerId,
+            customerId: p < 0 ? null : resolved.ids[p]!,
             orderedAt: new Date(o.at),
             orderedOn: o.day,
             amount: centsToDecimal(o.totalCents),
@@ -203,26 +188,45 @@ export class ChunkWriter {
             importBatchId: this.batchId,
           });
         }
-        const before = await snapshotCustomers(sql, this.workspaceId, [
-          ...touched,
-          ...inserts.flatMap((o) => (o.customerId === null ? [] : [o.customerId])),
-        ]);
+        const before =
+          this.evaluation === 'incremental'
+            ? await snapshotCustomers(
+                sql,
+                this.workspaceId,
+                inserts.flatMap((o) => (o.customerId === null ? [] : [o.customerId])),
+              )
+            : null;
+        // Insert first: on a fresh import nothing conflicts, so no lookup is needed.
         const insertedIds = await insertOrders(sql, this.workspaceId, inserts);
+        const conflicted: string[] = [];
         for (const ins of inserts) {
           const id = insertedIds.get(ins.orderKey);
-          const rowCount = rowsOf.get(ins.orderKey) ?? 1;
+          const o = byKey.get(ins.orderKey)!;
           if (id === undefined) {
-            this.counters.skipped += rowCount;
+            conflicted.push(ins.orderKey);
             continue;
           }
-          this.counters.imported += rowCount;
+          this.counters.imported += o.rowCount;
           this.ordersCreated++;
           if (ins.customerId === null) this.ordersWithoutCustomer++;
-          lines.push(...toLines(id, byKey.get(ins.orderKey)!, 1));
+          lines.push(...toLines(id, o, 1));
+        }
+        const existing = await findOrdersByKey(sql, this.workspaceId, conflicted);
+        for (const key of conflicted) {
+          const o = byKey.get(key)!;
+          const found = existing.get(key);
+          if (found && this.batchId !== null && found.importBatchId === this.batchId) {
+            // More lines of an order this same import already wrote (non-adjacent rows).
+            lines.push(...toLines(found.id, o, found.nextLineNo));
+            amountAdds.push({ id: found.id, amount: centsToDecimal(o.totalCents) });
+            this.counters.imported += o.rowCount;
+          } else {
+            this.counters.skipped += o.rowCount;
+          }
         }
         await insertOrderLines(sql, this.workspaceId, lines);
         await addToOrderAmounts(sql, this.workspaceId, amountAdds);
-        await updateCustomers(sql, this.workspaceId, before, this.asOf, this.settings);
+        if (before) await updateCustomers(sql, this.workspaceId, before, this.asOf, this.settings);
         await this.finishChunk(sql, rejects, lastLine, rows);
       });
     } catch (e) {

@@ -23,6 +23,7 @@ import {
 import { type DateOrder, detectDateOrder } from '../../core/import/values.ts';
 import { resolveSettings } from '../../core/settings.ts';
 import type { Database, Sql } from '../../storage/connect.ts';
+import { markWorkspaceStale } from '../../storage/queries/analytics.ts';
 import {
   type BatchCounters,
   createBatch,
@@ -32,7 +33,7 @@ import {
   type RejectRow,
 } from '../../storage/queries/import-batches.ts';
 import { loadSettings } from '../../storage/queries/settings.ts';
-import { ensureEvaluated } from '../analytics/customer-aggregates.ts';
+import { recomputeWorkspace } from '../analytics/customer-aggregates.ts';
 import { todayIn } from '../clock.ts';
 import { ChunkWriter } from './chunk-writer.ts';
 import { hashFile, openTable, type TableRow } from './read-table.ts';
@@ -172,7 +173,7 @@ export async function importFile(
         });
       }
     }
-    const importer = new ChunkWriter(db, sql, tx, workspaceId, batchId, counters, settings, asOf);
+    const importer = new ChunkWriter(db, sql, tx, workspaceId, batchId, counters, settings, asOf, 'deferred');
     const chunkSize = opts.chunkSize ?? 5000;
     const rejects: RejectRow[] = [];
     let rowsSinceCheckpoint = 0;
@@ -290,8 +291,11 @@ export async function importFile(
     }
     out = captured!;
   } else {
+    // Until the evaluation below is done, the daily job treats the workspace as due, so
+    // an import cut off half way is evaluated even if it is never run again.
+    await markWorkspaceStale(db, workspaceId);
     out = await run(db, 'per-chunk');
-    await ensureEvaluated(db, workspaceId, asOf, settings);
+    await recomputeWorkspace(db, workspaceId, asOf, settings);
   }
   const { counters, importer } = out;
   return {

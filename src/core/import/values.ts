@@ -401,7 +401,10 @@ export function multiplyCents(priceCents: Cents, quantity: number): Cents {
 // ---------------------------------------------------------------------------------------
 // Phones
 
-const PHONE_CACHE_CAP = 50_000;
+// Sized for a base of a few hundred thousand customers (~100 bytes an entry); each cache is
+// cleared on its own when full, so the text cache filling up keeps the validated numbers.
+const PHONE_TEXT_CACHE_CAP = 400_000;
+const PHONE_KEY_CACHE_CAP = 1_000_000;
 /** Both caches hold results for one default country; a different country clears them. */
 let phoneCountry = '';
 /** Cell text → E.164 or null (invalid): the same customer usually repeats the same spelling. */
@@ -425,11 +428,13 @@ export function normalizePhone(raw: string, defaultCountry: string): Result<stri
 }
 
 function phoneE164(raw: string, country: string): string | null {
-  if (country !== phoneCountry || phoneByText.size >= PHONE_CACHE_CAP || phoneByKey.size >= PHONE_CACHE_CAP) {
+  if (country !== phoneCountry) {
     phoneByText.clear();
     phoneByKey.clear();
     phoneCountry = country;
   }
+  if (phoneByText.size >= PHONE_TEXT_CACHE_CAP) phoneByText.clear();
+  if (phoneByKey.size >= PHONE_KEY_CACHE_CAP) phoneByKey.clear();
   const hit = phoneByText.get(raw);
   if (hit !== undefined) return hit;
   const value = phoneUncached(raw, country);

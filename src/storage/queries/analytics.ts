@@ -386,3 +386,8 @@ export async function anonymousTotals(
   );
   return r!;
 }
+
+/** Marks the workspace's evaluation out of date: the daily refresh will run for it. */
+export async function markWorkspaceStale(sql: Sql, workspaceId: number): Promise<void> {
+  await sql.query('UPDATE workspace_stats SET as_of = NULL WHERE workspace_id = $1', [workspaceId]);
+}
