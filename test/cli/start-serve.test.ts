@@ -22,11 +22,18 @@ describe('npm start (bin/comeback start)', () => {
     const token = /Demo sign-in key \(owner; shown once\): (\S+)/.exec(out)?.[1];
     expect(token).toMatch(/^cbk_/);
     try {
+      // The web app (built by start when needed) at /, the API beside it.
+      const page = await fetch(`${url}/`);
+      expect(page.status).toBe(200);
+      expect(page.headers.get('content-type')).toContain('text/html');
+      expect(await page.text()).toContain('<div id="root"');
       const doc = await fetch(`${url}/api/openapi.json`);
       expect(doc.status).toBe(200);
       expect(((await doc.json()) as { openapi: string }).openapi).toMatch(/^3\.1/);
       expect((await fetch(`${url}/api/customers`)).status).toBe(401);
-      const list = await fetch(`${url}/api/customers?limit=5`, { headers: { authorization: `Bearer ${token}` } });
+      const list = await fetch(`${url}/api/customers?limit=5`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
       expect(list.status).toBe(200);
       const body = await list.json();
       expect(JSON.stringify(body)).toContain('"status"');

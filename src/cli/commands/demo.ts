@@ -6,7 +6,7 @@ import { workspaceCountsOf } from '../../app/demo/workspace-counts.ts';
 import { getSettings, openWorkspace } from '../../app/workspace.ts';
 import { readEnv } from '../../config.ts';
 import { isDay } from '../../core/day.ts';
-import { startApp } from '../../main.ts';
+import { ensureWebBuilt, startApp } from '../../main.ts';
 import { type GlobalOptions, withWorkspace } from '../context.ts';
 import { log, printJson, printLine } from '../output.ts';
 
@@ -106,6 +106,7 @@ export function registerDemoCommands(program: Command): void {
           printLine(`Demo sign-in key (owner; shown once): ${token}`);
         }
         if (!opts.serve) return;
+        if (!(await ensureWebBuilt(log))) log('no web app build found: serving the API only');
         const port = opts.port ?? readEnv().PORT ?? 3000;
         app = await startApp({
           db: ws.db,

@@ -1,5 +1,5 @@
 /**
- * `serve [--port N]`: the API (and later the web app) on a port, until SIGINT/SIGTERM.
+ * `serve [--port N]`: the web app and the API on a port, until SIGINT/SIGTERM.
  * `api-key create|list|revoke`: the first key of a workspace has to come from somewhere —
  * the owner creates it here, then manages the rest through POST /api/keys.
  */
@@ -9,7 +9,7 @@ import { listApiKeys, revokeApiKey } from '../../app/api/manage-api-keys.ts';
 import { ROLES, type Role } from '../../app/api/principal.ts';
 import { openWorkspace } from '../../app/workspace.ts';
 import { readEnv } from '../../config.ts';
-import { startApp } from '../../main.ts';
+import { ensureWebBuilt, startApp } from '../../main.ts';
 import type { GlobalOptions } from '../context.ts';
 import { withWorkspace } from '../context.ts';
 import { formatTable, log, printJson, printLine } from '../output.ts';
@@ -40,6 +40,7 @@ export function registerServeCommands(program: Command): void {
         dataDir: g.dataDir,
         workspace: g.workspace,
       });
+      if (!(await ensureWebBuilt(log))) log('no web app build found: serving the API only');
       const port = opts.port ?? readEnv().PORT ?? 3000;
       let server: Awaited<ReturnType<typeof startApp>>;
       try {
