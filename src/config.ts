@@ -11,6 +11,11 @@ const EnvSchema = z.object({
   NO_COLOR: z.string().optional(),
   CI: z.string().optional(),
   COMEBACK_DEBUG: z.string().optional(),
+  /** 32 bytes, base64: encrypts channel secrets at rest (required with DATABASE_URL; PGlite keeps secret.key in the data dir). */
+  COMEBACK_SECRET_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded')
+    .optional(),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

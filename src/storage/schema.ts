@@ -10,6 +10,7 @@
 import { sql } from 'drizzle-orm';
 import {
   bigint,
+  boolean,
   date,
   index,
   integer,
@@ -398,5 +399,175 @@ export const customerMerges = pgTable(
   (t) => [
     primaryKey({ columns: [t.workspaceId, t.id] }),
     index('customer_merges_target_idx').on(t.workspaceId, t.targetId),
+  ],
+);
+
+// ---------------------------------------------------------------------------------------
+// Messaging (PRODUCT.md C7): consent, channel settings, campaigns, the outbox.
+
+/**
+ * The consent ledger: append-only, one row per grant or withdrawal of a (channel, purpose)
+ * for a customer. Never updated or deleted; the state at an instant is read from the rows up
+ * to it (core/messaging/consent.ts), so every send can say which entry allowed it.
+ */
+export const consents = pgTable(
+  'consents',
+  {
+    workspaceId: workspaceId(),
+    id: id(),
+    customerId: bigint('customer_id', { mode: 'number' }).notNull(),
+    channel: text('channel').notNull(),
+    /** transactional | marketing */
+    purpose: text('purpose').notNull(),
+    /** granted | withdrawn */
+    action: text('action').notNull(),
+    /** import | form | api | reply_stop | unsubscribe_link | manual */
+    source: text('source').notNull(),
+    /** When the customer granted or withdrew (not when it was recorded). */
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    wordingVersion: text('wording_version'),
+    actor: text('actor').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.id] }),
+    index('consents_customer_idx').on(t.workspaceId, t.customerId, t.at),
+  ],
+);
+
+/**
+ * One provider per channel and workspace. `config` holds the settings that are not secret;
+ * `secrets` the others (tokens, passwords), AES-256-GCM encrypted with the instance key and
+ * bound to (workspace, channel), so a copied row does not decrypt elsewhere.
+ */
+export const channelConfigs = pgTable(
+  'channel_configs',
+  {
+    workspaceId: workspaceId(),
+    /** email | sms | telegram | whatsapp | vk | max | webhook */
+    channel: text('channel').notNull(),
+    /** smtp | sms-ru | twilio | telegram | whatsapp | vk | max | webhook | log */
+    provider: text('provider').notNull(),
+    enabled: boolean('enabled').notNull().default(true),
+    config: jsonb('config').notNull().default(sql`'{}'::jsonb`),
+    secrets: text('secrets'),
+    /** Price of one message (one SMS segment) in minor units; null = free. */
+    costMinor: integer('cost_minor'),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.channel] })],
+);
+
+/** The workspace's routing and contact budget: the cascade, caps and quiet hours. */
+export const messagingSettings = pgTable('messaging_settings', {
+  workspaceId: bigint('workspace_id', { mode: 'number' }).primaryKey(),
+  cascade: text('cascade').array().notNull(),
+  /** core/messaging/budget.ts BudgetRules */
+  budget: jsonb('budget').notNull(),
+  maxCostMinor: integer('max_cost_minor'),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * A campaign: who (audience: lifecycle statuses, RFM segments or a customer filter), why
+ * (purpose), what (a template per channel), how (channel policy), when (schedule, expiry).
+ * `variant` and `holdout_share` are the experiment hooks: a holdout customer gets a skipped
+ * message with reason `holdout`, so uplift can be measured against them.
+ */
+export const campaigns = pgTable(
+  'campaigns',
+  {
+    workspaceId: workspaceId(),
+    id: id(),
+    name: text('name').notNull(),
+    audience: jsonb('audience').notNull(),
+    purpose: text('purpose').notNull(),
+    templates: jsonb('templates').notNull(),
+    channelPolicy: jsonb('channel_policy').notNull().default(sql`'{}'::jsonb`),
+    /** Extra template variables (business.booking_url, slots, …). */
+    context: jsonb('context').notNull().default(sql`'{}'::jsonb`),
+    scheduleAt: timestamp('schedule_at', { withTimezone: true }),
+    /** Hours after the scheduled time after which an unsent message is skipped as expired. */
+    expiresAfterHours: integer('expires_after_hours'),
+    priority: integer('priority').notNull().default(0),
+    /** draft | sent | cancelled */
+    status: text('status').notNull().default('draft'),
+    variant: text('variant'),
+    holdoutShare: numeric('holdout_share', { precision: 5, scale: 4 }),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.id] }),
+    index('campaigns_status_idx').on(t.workspaceId, t.status),
+  ],
+);
+
+/**
+ * The outbox: one row per message to one customer on one channel. `idempotency_key` is
+ * unique per workspace (a campaign sent twice adds nothing) and is the provider's dedupe key.
+ * status: queued | deferred | sending | sent | delivered | opened | clicked | replied |
+ * failed | skipped. A message is due when queued or deferred and `send_after` has passed;
+ * `sending` rows are claimed by attempt number `attempts` until `lease_until`. A cascade to
+ * the next channel is a new row with `parent_id` set.
+ */
+export const messages = pgTable(
+  'messages',
+  {
+    workspaceId: workspaceId(),
+    id: id(),
+    idempotencyKey: text('idempotency_key').notNull(),
+    customerId: bigint('customer_id', { mode: 'number' }).notNull(),
+    campaignId: bigint('campaign_id', { mode: 'number' }),
+    parentId: bigint('parent_id', { mode: 'number' }),
+    /** Null for a message skipped before any channel could be chosen. */
+    channel: text('channel'),
+    purpose: text('purpose').notNull(),
+    status: text('status').notNull(),
+    address: text('address'),
+    sendAfter: timestamp('send_after', { withTimezone: true }).notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
+    attempts: integer('attempts').notNull().default(0),
+    leaseUntil: timestamp('lease_until', { withTimezone: true }),
+    /** Set when a worker took the current attempt; a second worker for it backs off. */
+    pickedAt: timestamp('picked_at', { withTimezone: true }),
+    providerMessageId: text('provider_message_id'),
+    costMinor: integer('cost_minor'),
+    reason: text('reason'),
+    /** The message's own template when it has no campaign (a test send, an API message). */
+    template: jsonb('template'),
+    variant: text('variant'),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.id] }),
+    uniqueIndex('messages_idempotency_idx').on(t.workspaceId, t.idempotencyKey),
+    index('messages_due_idx')
+      .on(t.workspaceId, t.sendAfter)
+      .where(sql`status IN ('queued', 'deferred', 'sending')`),
+    index('messages_customer_idx').on(t.workspaceId, t.customerId, t.sendAfter),
+    index('messages_campaign_idx').on(t.workspaceId, t.campaignId, t.status),
+    index('messages_provider_idx').on(t.workspaceId, t.providerMessageId),
+  ],
+);
+
+/** Every transition of a message (and every callback about it), with time and reason. */
+export const messageEvents = pgTable(
+  'message_events',
+  {
+    workspaceId: workspaceId(),
+    id: id(),
+    messageId: bigint('message_id', { mode: 'number' }).notNull(),
+    status: text('status').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    reason: text('reason'),
+    data: jsonb('data').notNull().default(sql`'{}'::jsonb`),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.id] }),
+    index('message_events_message_idx').on(t.workspaceId, t.messageId, t.at),
   ],
 );
