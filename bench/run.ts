@@ -16,7 +16,7 @@ interface Benchmark {
 /** name → module (relative to this file). Add a benchmark with one line here. */
 const REGISTRY: Record<string, string> = {
   import: './import.ts',
-  // analytics: './analytics.ts',
+  analytics: './analytics.ts',
 };
 
 async function load(name: string): Promise<Benchmark | null> {

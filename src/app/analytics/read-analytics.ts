@@ -34,6 +34,7 @@ import {
   type TargetRow,
   upsertTarget,
 } from '../../storage/queries/analytics.ts';
+import { loadPeriodPurchaseColumns } from '../../storage/queries/purchase-columns.ts';
 import { manualOf } from './customer-aggregates.ts';
 
 export interface Evaluation {
@@ -85,9 +86,15 @@ export async function buildReport(
   opts: { from: Day; to: Day; asOf: Day; settings: Settings; byMonth?: boolean },
 ): Promise<Report> {
   checkPeriod(opts.from, opts.to);
-  const ev = await evaluateWorkspace(db, workspaceId, opts.asOf, opts.settings);
-  const kpis = periodKpisTable(ev.table, opts.from, opts.to);
-  const ltv = ltvTable(ev.table, opts.from, opts.to, opts.settings);
+  // Purchases up to A are all the report reads: customers without any (leads) add nothing to
+  // a KPI and are never in a churn base, and churn runs on purchase statuses (no manual marks),
+  // so neither the customer list, the stored statuses nor a full evaluation is needed; and
+  // outside the period only the purchase days (see loadPeriodPurchaseColumns).
+  const table = purchaseTableFromColumns(
+    await loadPeriodPurchaseColumns(db, workspaceId, { upTo: opts.asOf, from: opts.from, to: opts.to }),
+  );
+  const kpis = periodKpisTable(table, opts.from, opts.to);
+  const ltv = ltvTable(table, opts.from, opts.to, opts.settings);
   const anon = await anonymousTotals(db, workspaceId, opts.from, minDay(opts.to, addDays(opts.asOf, 1)));
   const targets = (await listTargets(db, workspaceId)).map((t) => ({
     ...evaluateTarget({ metric: t.metric as KpiKey, value: t.value, deadline: t.deadline }, kpis, opts.asOf),
@@ -101,7 +108,7 @@ export async function buildReport(
     anonymous: { orders: anon.orders, revenueCents: Math.round(Number(anon.revenue) * 100) },
     ltv,
     targets,
-    trend: opts.byMonth ? kpiTrend(ev.table, opts.from, opts.to, 'month') : null,
+    trend: opts.byMonth ? kpiTrend(table, opts.from, opts.to, 'month') : null,
   };
 }
 
