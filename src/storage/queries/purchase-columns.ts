@@ -14,12 +14,14 @@ export interface PurchaseColumns {
 const PURCHASE = `workspace_id = $1 AND customer_id IS NOT NULL AND status = 'completed' AND amount > 0`;
 
 /**
- * One row of the text: `customer,day,seconds,id,amount[,cost]`. `day` is the epoch day of
- * `ordered_on`; `seconds` the epoch of `ordered_at` as date_part's double, whose shortest text
- * is the exact microsecond decimal; `amount` and `cost` are the exact numeric text; a null cost
- * is skipped by concat_ws.
+ * One row of the text: `customer,day,micros,id,amount[,cost]`. `day` is the epoch day of
+ * `ordered_on`; `micros` the epoch microseconds of `ordered_at` (date_part's double is within a
+ * fraction of a microsecond, the cast rounds to the integer; text of an integer does not depend
+ * on extra_float_digits); `amount` and `cost` are the exact numeric text; a null cost is skipped
+ * by concat_ws.
  */
-const FULL_ROW = `concat_ws(',', customer_id, ordered_on - DATE '1970-01-01', date_part('epoch', ordered_at), id, amount, cost)`;
+const FULL_ROW = `concat_ws(',', customer_id, ordered_on - DATE '1970-01-01',
+  (date_part('epoch', ordered_at) * 1000000)::int8, id, amount, cost)`;
 /** `customer,day` only. */
 const DAY_ROW = `concat_ws(',', customer_id, ordered_on - DATE '1970-01-01')`;
 
@@ -211,7 +213,7 @@ export function parseRows(text: string | null): PurchaseColumns {
         day[j] = scaled(v, f, 0);
         break;
       case 2:
-        at[j] = scaled(v, f, 6) / 1000;
+        at[j] = scaled(v, f, 0) / 1000;
         break;
       case 3:
         orderId[j] = scaled(v, f, 0);
