@@ -375,7 +375,7 @@ export async function run(args: string[]): Promise<void> {
   for (const r of results) {
     const p = r.phases;
     lines.push(
-      `- ${r.db}: ${sec(p.loadPurchases)} / ${sec(p.loadCustomers)} / ${sec(p.core)} / ${sec(p.prepare)} / ${sec(p.writeBack)} = ${sec(p.total)} (${p.rows.toLocaleString('en')} purchases; bulk load ${sec(r.loadMs)} s; one recompute leaves ${r.deadTuples.toLocaleString('en')} dead customer rows)`,
+      `- ${r.db}: ${sec(p.loadPurchases)} / ${sec(p.loadCustomers)} / ${sec(p.core)} / ${sec(p.prepare)} / ${sec(p.writeBack)} = ${sec(p.total)} (${p.customers.toLocaleString('en')} customers; bulk load ${sec(r.loadMs)} s; one recompute leaves ${r.deadTuples.toLocaleString('en')} dead customer rows)`,
     );
   }
   if (duck) {

@@ -136,6 +136,7 @@ export function instrument(
   const wrapped: Database = {
     kind: db.kind,
     query: plain.query,
+    orm: () => db.orm(),
     async transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
       const t: TxStat = {
         by: caller(CONNECT_FRAME),

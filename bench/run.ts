@@ -17,6 +17,10 @@ interface Benchmark {
 const REGISTRY: Record<string, string> = {
   import: './import.ts',
   analytics: './analytics.ts',
+  api: './api.ts',
+  'clv-fit': './clv-fit.ts',
+  recommend: './recommend.ts',
+  messaging: './messaging.ts',
 };
 
 async function load(name: string): Promise<Benchmark | null> {

@@ -6,13 +6,16 @@
  *
  * --full captures whole pages instead of the 1280×800 (or phone) viewport.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Page } from 'playwright-core';
+import { ChannelPool } from '../src/app/messaging/channel-settings.ts';
 import { buildWeb, ROOT, startE2eApp } from '../test/e2e/support/app.ts';
 import { launchBrowser } from '../test/e2e/support/browser.ts';
 import type { BrowserGlobals } from '../test/e2e/support/dom.ts';
+import { signIn } from '../test/e2e/support/sign-in.ts';
 
 const { values } = parseArgs({
   options: {
@@ -29,11 +32,11 @@ const L = {
   ru: { read: 'Прочитать файл', check: 'Проверить без загрузки', locale: 'ru-RU' },
 }[lang];
 
-/** Waits until the page has stopped loading (no "Loading…" left, charts drawn). */
+/** Waits until the page has stopped loading (no "Loading…" left, charts drawn). Live regions stay. */
 async function settle(page: Page): Promise<void> {
   await page.waitForLoadState('networkidle');
   await page.waitForFunction(
-    () => (globalThis as unknown as BrowserGlobals).document.querySelectorAll('[role="status"]').length === 0,
+    () => (globalThis as unknown as BrowserGlobals).document.querySelectorAll('[data-loading]').length === 0,
     null,
     {
       timeout: 20_000,
@@ -47,7 +50,9 @@ async function main(): Promise<void> {
   process.stderr.write('building the web app…\n');
   await buildWeb();
   process.stderr.write('starting the API with the demo salon…\n');
-  const app = await startE2eApp();
+  // Messaging routes mounted (no delivery: nothing is sent), so the campaign pages render.
+  const key = randomBytes(32);
+  const app = await startE2eApp({ messaging: { key, pool: new ChannelPool(key), deliveryRunning: false } });
   const chromium = await launchBrowser();
   try {
     const top = await app.get<{ items: { id: number }[] }>('/api/customers?sort=-purchases&limit=1');
@@ -64,16 +69,15 @@ async function main(): Promise<void> {
       viewport: { width: 1280, height: 800 },
       deviceScaleFactor: 1,
     });
-    await desk.addInitScript(
-      ([token, l]) => {
-        const w = globalThis as unknown as BrowserGlobals;
-        w.sessionStorage.setItem('comeback.apiKey', token);
-        w.localStorage.setItem('comeback.lang', l);
-      },
-      [app.token, lang] as const,
-    );
+    await desk.addInitScript((l) => {
+      (globalThis as unknown as BrowserGlobals).localStorage.setItem('comeback.lang', l);
+    }, lang);
     const page = await desk.newPage();
     await page.goto(`${app.url}/#/`);
+    await shot(page, 'sign-in');
+    await signIn(desk, app);
+    // Only the hash would change: reload so the app starts again, now with the session cookie.
+    await page.reload();
     await shot(page, 'dashboard');
     await page.goto(`${app.url}/#/customers?sort=-revenue`);
     await shot(page, 'customers');
@@ -88,6 +92,14 @@ async function main(): Promise<void> {
     await shot(page, 'import');
     await page.goto(`${app.url}/#/settings`);
     await shot(page, 'settings');
+    await page.goto(`${app.url}/#/segments`);
+    await shot(page, 'segments');
+    await page.goto(`${app.url}/#/campaigns/new`);
+    await shot(page, 'campaign-builder');
+    await page.goto(`${app.url}/#/settings/channels`);
+    await shot(page, 'channels');
+    await page.goto(`${app.url}/#/settings/users`);
+    await shot(page, 'users');
     await desk.close();
 
     const phone = await chromium.browser.newContext({
@@ -97,14 +109,10 @@ async function main(): Promise<void> {
       isMobile: true,
       hasTouch: true,
     });
-    await phone.addInitScript(
-      ([token, l]) => {
-        const w = globalThis as unknown as BrowserGlobals;
-        w.sessionStorage.setItem('comeback.apiKey', token);
-        w.localStorage.setItem('comeback.lang', l);
-      },
-      [app.token, lang] as const,
-    );
+    await phone.addInitScript((l) => {
+      (globalThis as unknown as BrowserGlobals).localStorage.setItem('comeback.lang', l);
+    }, lang);
+    await signIn(phone, app);
     const p = await phone.newPage();
     await p.goto(`${app.url}/#/customers`);
     await shot(p, 'phone-customers');

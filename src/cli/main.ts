@@ -12,6 +12,7 @@ import { registerDemoCommands } from './commands/demo.ts';
 import { registerImportCommands } from './commands/import.ts';
 import { registerServeCommands } from './commands/serve.ts';
 import { registerSettingsCommands } from './commands/settings.ts';
+import { registerUserCommands } from './commands/user.ts';
 import { printError } from './output.ts';
 
 export function buildProgram(): Command {
@@ -40,6 +41,7 @@ export function buildProgram(): Command {
   registerDemoCommands(program);
   registerAnalyticsCommands(program);
   registerServeCommands(program);
+  registerUserCommands(program);
   // Subcommands inherit exitOverride so usage errors reach our handler as CommanderError.
   for (const cmd of program.commands) {
     cmd.exitOverride();

@@ -11,6 +11,7 @@ import type { CustomerCardJson, CustomerSummaryJson } from './contract/customers
 import type { ApiKey } from './contract/keys.ts';
 import type { OrderJson } from './contract/orders.ts';
 import type { KpiReport, Kpis as KpisSchema } from './contract/reports.ts';
+import { presentCardPrediction } from './present-predictions.ts';
 
 export interface MoneyJson {
   amount: string;
@@ -52,6 +53,9 @@ export function presentSummary(r: CustomerListRow, currency: string): CustomerSu
     tags: r.tags,
     source: r.source,
     birthday: r.birthday,
+    p_alive: r.pAlive,
+    predicted_clv: r.predictedClv === null ? null : money(r.predictedClv, currency),
+    churn_risk: r.churnRisk as CustomerSummaryJson['churn_risk'],
   };
 }
 
@@ -123,6 +127,21 @@ export function presentCard(card: CustomerCard): CustomerCardJson {
           change: { from: h.from, to: h.to, on: h.on, reason: h.reason },
         };
       }
+      if (t.type === 'note') {
+        const n = t.note;
+        return {
+          type: 'note' as const,
+          at: t.at,
+          note: { id: n.id, body: n.body, author: n.authorName, edited_at: n.editedAt },
+        };
+      }
+      if (t.type === 'task') {
+        return {
+          type: 'task' as const,
+          at: t.at,
+          task: { id: t.task.id, title: t.task.title, done_by: t.task.doneBy },
+        };
+      }
       return {
         type: 'event' as const,
         at: t.at,
@@ -130,6 +149,7 @@ export function presentCard(card: CustomerCard): CustomerCardJson {
       };
     }),
     timeline_truncated: card.timelineTruncated,
+    ...presentCardPrediction(card.predictions, cur),
   };
 }
 

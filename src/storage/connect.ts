@@ -8,6 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -26,8 +27,15 @@ export interface Database extends Sql {
   readonly kind: 'pglite' | 'postgres';
   /** Runs `fn` in one transaction: all of its writes commit together or none do. */
   transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
+  /**
+   * A Drizzle instance over the same client, for libraries that need an ORM (better-auth's
+   * adapter). Our own queries stay plain SQL through `query`.
+   */
+  orm(): Orm;
   close(): Promise<void>;
 }
+
+export type Orm = ReturnType<typeof drizzlePg> | ReturnType<typeof drizzlePglite>;
 
 export interface ConnectOptions {
   /** PostgreSQL URL; wins over dataDir. */
@@ -61,6 +69,8 @@ async function connectPglite(dataDir: string): Promise<Internal> {
   let client: PGlite;
   try {
     client = new PGlite(dir, {
+      // Trigram search on customer names (migration 0008_search), as on PostgreSQL.
+      extensions: { pg_trgm },
       parsers: {
         [INT8]: (v: string) => Number(v),
         [pgliteTypes.DATE]: (v: string) => v,
@@ -88,6 +98,7 @@ async function connectPglite(dataDir: string): Promise<Internal> {
         }),
       );
     },
+    orm: once(() => drizzlePglite(client)),
     async migrateSchema() {
       await migratePglite(drizzlePglite(client), { migrationsFolder: MIGRATIONS });
     },
@@ -138,6 +149,7 @@ async function connectPostgres(url: string): Promise<Internal> {
         c.release();
       }
     },
+    orm: once(() => drizzlePg(pool)),
     async migrateSchema() {
       // Serialise concurrent starts against one server (two processes migrating at once).
       const c = await pool.connect();
@@ -154,4 +166,12 @@ async function connectPostgres(url: string): Promise<Internal> {
     },
   };
   return db;
+}
+
+function once<T>(make: () => T): () => T {
+  let value: T | undefined;
+  return () => {
+    value ??= make();
+    return value;
+  };
 }

@@ -12,6 +12,7 @@ import { getSettings } from '../../src/app/workspace.ts';
 import { buildWeb, type E2eApp, startE2eApp } from './support/app.ts';
 import { launchBrowser, type RunningBrowser } from './support/browser.ts';
 import type { BrowserGlobals } from './support/dom.ts';
+import { signIn } from './support/sign-in.ts';
 
 const FIXTURE = new URL('../fixtures/imports/salon-ru-cp1251.csv', import.meta.url);
 
@@ -57,17 +58,28 @@ function russianSpelling(e164: string): string {
 }
 
 describe('web app', () => {
-  test('signs in with an API key, kept in sessionStorage', async () => {
+  test('signs in with e-mail and password into an httpOnly session cookie', async () => {
     await page.goto(app.url);
-    await page.getByText(/^Временный вход/).waitFor();
-    await page.getByLabel('API-ключ').fill(app.token);
+    await page.getByRole('heading', { level: 1, name: 'Вход в Comeback' }).waitFor();
+    await page.getByLabel('E-mail').fill(app.owner.email);
+    await page.getByLabel('Пароль', { exact: true }).fill('not the password');
+    await page.getByRole('button', { name: 'Войти' }).click();
+    await page.getByRole('alert').getByText('Неверный e-mail или пароль.').waitFor();
+    await page.getByLabel('Пароль', { exact: true }).fill(app.owner.password);
     await page.getByRole('button', { name: 'Войти' }).click();
     await page.getByRole('heading', { level: 1, name: 'Сводка' }).waitFor();
+    // The user menu names who is signed in and as what.
+    await page.locator('.user-menu').getByText(app.owner.name).waitFor();
+    await page.locator('.user-menu').getByText('Владелец').waitFor();
+    const session = (await context.cookies(app.url)).find((c) => c.name === 'comeback.session_token');
+    expect(session).toMatchObject({ httpOnly: true, sameSite: 'Lax' });
+    // Nothing secret is left where scripts can read it.
     expect(
-      await page.evaluate(() =>
-        (globalThis as unknown as BrowserGlobals).sessionStorage.getItem('comeback.apiKey'),
-      ),
-    ).toBe(app.token);
+      await page.evaluate(() => {
+        const g = globalThis as unknown as BrowserGlobals & { document: { cookie: string } };
+        return `${g.document.cookie} ${JSON.stringify({ ...g.sessionStorage })}`;
+      }),
+    ).not.toContain(decodeURIComponent(session!.value).split('.')[0]);
   });
 
   test('the dashboard shows the orders and revenue of buildReport for the same period', async () => {
@@ -123,12 +135,24 @@ describe('web app', () => {
     expect(await page.getByLabel('Имя').inputValue()).toBe(customer.name);
 
     // Editing the profile goes through PATCH /api/customers/{id}.
-    const tags = page.getByLabel('Метки');
+    const tags = page.locator('#p-tags');
     await tags.fill(`${await tags.inputValue()}, e2e-vip`.replace(/^, /, ''));
-    await page.getByRole('button', { name: 'Сохранить' }).click();
-    await page.getByText('Сохранено.').waitFor();
+    const profile = page.locator('form', { has: tags });
+    await profile.getByRole('button', { name: 'Сохранить', exact: true }).click();
+    await profile.getByText('Сохранено.').waitFor();
     const card = await app.get<{ tags: string[] }>(`/api/customers/${customer.id}`);
     expect(card.tags).toContain('e2e-vip');
+  });
+
+  test('a note added on the card shows on its timeline at once', async () => {
+    const body = `Просила перенести визит на субботу (${Date.now()})`;
+    await page.getByRole('textbox', { name: 'Новая заметка' }).fill(body);
+    await page.getByRole('button', { name: 'Сохранить заметку' }).click();
+    // The timeline is read again from the API: the note is there without reloading the page.
+    await page.locator('.timeline .tl-note-body', { hasText: body }).waitFor();
+    const customerId = /#\/customers\/(\d+)/.exec(page.url())![1];
+    const notes = await app.get<{ items: { body: string }[] }>(`/api/customers/${customerId}/notes`);
+    expect(notes.items.map((n) => n.body)).toContain(body);
   });
 
   test('reads customers page by page with "load more", never all at once', async () => {
@@ -150,9 +174,12 @@ describe('web app', () => {
     await page.reload();
     await page.getByRole('columnheader', { name: 'E-mail' }).waitFor();
     expect(await page.getByLabel('Сохранённые виды').inputValue()).toBe('Фанаты');
-    expect(new Set(await page.locator('td[data-col="status"]').allTextContents())).toEqual(
-      new Set(['Фанат']),
-    );
+    // The rows arrive after the header: wait for them rather than read an empty table.
+    await expect
+      .poll(async () => new Set(await page.locator('td[data-col="status"]').allTextContents()), {
+        timeout: 10_000,
+      })
+      .toEqual(new Set(['Фанат']));
   });
 
   test('an RFM cell of the heatmap opens Customers filtered by that cell', async () => {
@@ -243,10 +270,7 @@ describe('web app', () => {
       hasTouch: true,
     });
     try {
-      await phone.addInitScript(
-        (token) => (globalThis as unknown as BrowserGlobals).sessionStorage.setItem('comeback.apiKey', token),
-        app.token,
-      );
+      await signIn(phone, app);
       const p = await phone.newPage();
       await p.goto(`${app.url}/#/customers`);
       const search = p.getByRole('searchbox', { name: 'Найти клиента' });

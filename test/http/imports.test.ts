@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { CUSTOMER_FIELDS, ORDER_FIELDS } from '../../src/core/import/headers.ts';
 import { type Client, openTestApi, type TestApi } from './support.ts';
 
 const FIXTURES = new URL('../fixtures/imports/', import.meta.url);
@@ -44,6 +45,9 @@ describe('imports', () => {
     });
     expect(res.body.rows).toHaveLength(10);
     expect(res.body.mapping).toMatchObject({ ordered_at: 'Дата', phone: 'Телефон', amount: 'Сумма' });
+    // The mapping screen offers exactly the fields the importer knows (plus the time column).
+    expect([...res.body.fields.orders].sort()).toEqual([...ORDER_FIELDS, 'time'].sort());
+    expect([...res.body.fields.customers].sort()).toEqual([...CUSTOMER_FIELDS].sort());
     const customers = await upload(ws.owner, 'customers-en.csv');
     expect(customers.body).toMatchObject({ kind: 'customers', delimiter: ',', encoding: 'utf8' });
   });

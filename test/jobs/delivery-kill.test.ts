@@ -38,7 +38,10 @@ import { TEST_DATABASE_URL, uniqueName } from '../support/db.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const WORKER = fileURLToPath(new URL('./delivery-worker.ts', import.meta.url));
-const LEASE_MS = 1500;
+// Short so the test does not wait minutes (the product's lease is 5 min), yet long enough that a
+// worker on a loaded 2-core machine commits before its own lease runs out: at 1.5 s, load 17–24
+// made the surviving worker re-send its own in-flight messages.
+const LEASE_MS = 4000;
 
 interface Seen {
   path: string;

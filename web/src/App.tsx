@@ -12,16 +12,26 @@ import {
   useState,
 } from 'react';
 import { ApiError, api, type Settings, setUnauthorizedHandler } from './api.ts';
-import { clearApiKey, getApiKey, setApiKey } from './auth.ts';
+import { authApi, type MeView } from './api-auth.ts';
+import { MeContext, setWorkspaceId, useMe } from './auth.ts';
 import { LangSwitch } from './components/LangSwitch.tsx';
 import { ErrorBox, Loading } from './components/ui.tsx';
 import { I18nProvider, useI18n } from './i18n.tsx';
 import type { MessageKey } from './messages.ts';
+import { CampaignsPage } from './pages/Campaigns.tsx';
 import { CustomerCardPage } from './pages/CustomerCard.tsx';
 import { CustomersPage } from './pages/Customers.tsx';
 import { ImportPage } from './pages/Import.tsx';
+import { SegmentsPage } from './pages/Segments.tsx';
 import { SettingsPage } from './pages/Settings.tsx';
 import { SignInPage } from './pages/SignIn.tsx';
+import './styles/auth.css';
+import { ApiKeysPage } from './pages/settings/ApiKeys.tsx';
+import { AuditPage } from './pages/settings/Audit.tsx';
+import { ChannelsPage } from './pages/settings/Channels.tsx';
+import { MessagingSettingsPage } from './pages/settings/Messaging.tsx';
+import { UsersSettingsPage } from './pages/settings/Users.tsx';
+import { WebhooksPage } from './pages/settings/Webhooks.tsx';
 import { href, navigate, type Route, useRoute } from './router.ts';
 import { DEFAULT_SETTINGS, useWorkspace, WorkspaceContext } from './workspace.tsx';
 
@@ -29,24 +39,41 @@ import { DEFAULT_SETTINGS, useWorkspace, WorkspaceContext } from './workspace.ts
 const DashboardPage = lazy(() => import('./pages/Dashboard.tsx').then((m) => ({ default: m.DashboardPage })));
 
 export function App() {
-  const [key, setKey] = useState<string | null>(getApiKey);
+  // undefined: still asking the server whether the session cookie is good; null: signed out.
+  const [me, setMe] = useState<MeView | null | undefined>(undefined);
   const [settings, setSettings] = useState<Settings | null>(null);
   const [expired, setExpired] = useState(false);
+  const [checkError, setCheckError] = useState<Error | null>(null);
+  const [check, setCheck] = useState(0);
 
   useEffect(() => {
     setUnauthorizedHandler(() => {
-      setKey(null);
+      setMe(null);
       setSettings(null);
       setExpired(true);
     });
     return () => setUnauthorizedHandler(null);
   }, []);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: check is the retry trigger
+  useEffect(() => {
+    const ctl = new AbortController();
+    setCheckError(null);
+    authApi.currentUser({ signal: ctl.signal }).then(setMe, (e: unknown) => {
+      if (!ctl.signal.aborted) setCheckError(e instanceof Error ? e : new Error(String(e)));
+    });
+    return () => ctl.abort();
+  }, [check]);
+
   const signOut = useCallback(() => {
-    clearApiKey();
-    setKey(null);
-    setSettings(null);
-    setExpired(false);
+    void authApi
+      .signOut()
+      .catch(() => {})
+      .finally(() => {
+        setMe(null);
+        setSettings(null);
+        setExpired(false);
+      });
   }, []);
 
   return (
@@ -54,18 +81,23 @@ export function App() {
       currency={settings?.currency ?? DEFAULT_SETTINGS.currency}
       timeZone={settings?.timezone ?? DEFAULT_SETTINGS.timezone}
     >
-      {key ? (
-        <SignedIn settings={settings} setSettings={setSettings} signOut={signOut} />
-      ) : (
+      {me ? (
+        <MeContext.Provider value={me}>
+          <SignedIn settings={settings} setSettings={setSettings} signOut={signOut} />
+        </MeContext.Provider>
+      ) : me === null ? (
         <SignInPage
           expired={expired}
-          onSignedIn={(k, s) => {
-            setApiKey(k);
-            setSettings(s);
+          onSignedIn={(m) => {
+            setSettings(null);
             setExpired(false);
-            setKey(k);
+            setMe(m);
           }}
         />
+      ) : (
+        <main id="main" className="center-page">
+          {checkError ? <ErrorBox error={checkError} retry={() => setCheck((n) => n + 1)} /> : <Loading />}
+        </main>
       )}
     </I18nProvider>
   );
@@ -132,6 +164,18 @@ const NAV: { path: string; label: MessageKey; icon: ReactNode }[] = [
     ),
   },
   {
+    path: '/segments',
+    label: 'nav.segments',
+    icon: <path d="M4 5h16v2H4zm3 6h10v2H7zm3 6h4v2h-4z" />,
+  },
+  {
+    path: '/campaigns',
+    label: 'nav.campaigns',
+    icon: (
+      <path d="M3 10v4h3l5 4V6L6 10zm13.5 2A4.5 4.5 0 0 0 14 8v8a4.5 4.5 0 0 0 2.5-4zM14 3.2v2.1a7 7 0 0 1 0 13.4v2.1a9 9 0 0 0 0-17.6z" />
+    ),
+  },
+  {
     path: '/import',
     label: 'nav.import',
     icon: <path d="M5 20h14v-2H5zm7-16-5.5 5.5 1.4 1.4L11 7.8V16h2V7.8l3.1 3.1 1.4-1.4z" />,
@@ -157,7 +201,17 @@ function Page(props: { route: Route }) {
     return <CustomerCardPage id={Number(second)} />;
   if (first === 'customers') return <CustomersPage route={route} />;
   if (first === 'import') return <ImportPage />;
-  if (first === 'settings') return <SettingsPage />;
+  if (first === 'segments') return <SegmentsPage route={route} />;
+  if (first === 'campaigns') return <CampaignsPage route={route} />;
+  if (first === 'settings') {
+    if (second === 'users') return <UsersSettingsPage route={route} />;
+    if (second === 'keys') return <ApiKeysPage route={route} />;
+    if (second === 'audit') return <AuditPage route={route} />;
+    if (second === 'channels') return <ChannelsPage route={route} />;
+    if (second === 'messaging') return <MessagingSettingsPage route={route} />;
+    if (second === 'webhooks') return <WebhooksPage route={route} />;
+    return <SettingsPage />;
+  }
   return <DashboardPage />;
 }
 
@@ -248,10 +302,35 @@ function QuickSearch() {
 
 function UserMenu() {
   const { t } = useI18n();
+  const me = useMe();
+  const who = me.user ? me.user.name || me.user.email : t('auth.viaKey', { name: me.key?.name ?? '' });
   return (
     <div className="user-menu">
+      <div className="user-who" title={me.user?.email}>
+        <span className="user-name">{who}</span>
+        <span className="user-role">{t(`role.${me.role}`)}</span>
+      </div>
+      {me.workspaces.length > 1 ? (
+        <label className="user-workspace">
+          <span className="visually-hidden">{t('auth.workspace')}</span>
+          <select
+            value={me.workspace.id}
+            onChange={(e) => {
+              // Everything on screen belongs to the old workspace: start over in the new one.
+              setWorkspaceId(Number(e.target.value));
+              window.location.reload();
+            }}
+          >
+            {me.workspaces.map((w) => (
+              <option key={w.id} value={w.id}>
+                {w.name}
+              </option>
+            ))}
+          </select>
+        </label>
+      ) : null}
       <LangSwitch />
-      <SignOutButton>{t('signout')}</SignOutButton>
+      <SignOutButton>{t('auth.signOut')}</SignOutButton>
     </div>
   );
 }

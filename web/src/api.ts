@@ -1,11 +1,11 @@
 /**
  * The API client. Every type comes from the API contract (src/http/contract) by `import type`
- * only: nothing of zod or Hono reaches the browser bundle. Every request carries the API key
- * as a Bearer token; a 401 signs the user out (see auth.ts).
+ * only: nothing of zod or Hono reaches the browser bundle. Requests carry the session cookie
+ * (see auth.ts); a 401 signs the user out.
  */
 import type { z } from '@hono/zod-openapi';
 import type * as C from '../../src/http/contract/index.ts';
-import { clearApiKey, getApiKey } from './auth.ts';
+import { authHeaders } from './auth.ts';
 
 export type Money = z.infer<typeof C.Money>;
 export type Kpis = z.infer<typeof C.Kpis>;
@@ -62,24 +62,14 @@ export const SORT_FIELDS: typeof C.SORT_FIELDS = [
   'purchases',
   'last_purchase_on',
   'next_expected_on',
+  'predicted_clv',
+  'p_alive',
 ];
 
-/**
- * Not in the contract yet (API gaps, see web/README.md). The UI uses them when the server
- * sends them and works without them.
- */
-export interface RfmCell {
-  r: number;
-  f: number;
-  count: number;
-}
-export type SegmentCounts = z.infer<typeof C.SegmentCounts> & { rfm_grid?: RfmCell[] };
-export interface Prediction {
-  p_alive: number | null;
-  expected_purchases_90d: number | null;
-  clv: Money | null;
-}
-export type CustomerCardView = CustomerCard & { prediction?: Prediction | null };
+export type SegmentCounts = z.infer<typeof C.SegmentCounts>;
+export type RfmCell = SegmentCounts['rfm_grid'][number];
+/** The card as the page shows it (prediction and recommendations are in the contract now). */
+export type CustomerCardView = CustomerCard;
 
 export class ApiError extends Error {
   constructor(
@@ -106,7 +96,7 @@ export class ApiError extends Error {
 type Query = Record<string, string | number | undefined | null>;
 
 let onUnauthorized: (() => void) | null = null;
-/** Called when the server rejects the key (the app shows the sign-in screen). */
+/** Called when the server rejects the session (the app shows the sign-in screen). */
 export function setUnauthorizedHandler(fn: (() => void) | null): void {
   onUnauthorized = fn;
 }
@@ -121,7 +111,7 @@ export function withQuery(path: string, query?: Query): string {
   return s ? `${path}?${s}` : path;
 }
 
-async function send(
+export async function send(
   method: string,
   path: string,
   init: {
@@ -132,9 +122,9 @@ async function send(
     key?: string;
   } = {},
 ): Promise<Response> {
-  const key = init.key ?? getApiKey();
-  const headers: Record<string, string> = { Accept: 'application/json' };
-  if (key) headers.Authorization = `Bearer ${key}`;
+  // The session cookie goes by itself (same origin, httpOnly); an explicit key goes as a bearer.
+  const headers: Record<string, string> = { Accept: 'application/json', ...authHeaders() };
+  if (init.key) headers.Authorization = `Bearer ${init.key}`;
   let body: BodyInit | undefined;
   if (init.json !== undefined) {
     headers['Content-Type'] = 'application/json';
@@ -158,16 +148,13 @@ async function send(
     } catch {
       // not the error shape (a proxy's page): keep the status line
     }
-    if (res.status === 401 && init.key === undefined) {
-      clearApiKey();
-      onUnauthorized?.();
-    }
+    if (res.status === 401 && init.key === undefined) onUnauthorized?.();
     throw new ApiError(res.status, code, message, details);
   }
   return res;
 }
 
-async function json<T>(res: Promise<Response>): Promise<T> {
+export async function json<T>(res: Promise<Response>): Promise<T> {
   return (await (await res).json()) as T;
 }
 
@@ -188,7 +175,7 @@ export const api = {
   cohorts: (o: Opts = {}) => json<CohortReport>(send('GET', '/api/reports/cohorts', o)),
   segments: (o: Opts = {}) => json<SegmentCounts>(send('GET', '/api/segments', o)),
 
-  customers: (q: CustomerListQuery & { r?: number; f?: number }, o: Opts = {}) =>
+  customers: (q: CustomerListQuery, o: Opts = {}) =>
     json<CustomerPage>(send('GET', '/api/customers', { query: q as Query, ...o })),
   customer: (id: number, o: Opts = {}) => json<CustomerCardView>(send('GET', `/api/customers/${id}`, o)),
   patchCustomer: (id: number, patch: CustomerPatch) =>

@@ -77,8 +77,10 @@ function makeFormatters(lang: Lang, currency: string, timeZone: string): Formatt
     new Intl.NumberFormat(locale, {
       style: 'currency',
       currency: cur,
-      minimumFractionDigits: 0,
+      // Whole amounts without ",00"; any other amount with all its kopecks (₽4.50, not ₽4.5).
+      minimumFractionDigits: digits,
       maximumFractionDigits: digits,
+      trailingZeroDisplay: 'stripIfInteger',
       currencyDisplay: 'narrowSymbol',
     });
   const cache = new Map<string, Intl.NumberFormat>();

@@ -1,9 +1,16 @@
 /**
  * The message catalogue: English is the reference, Russian must have every key (the type says
  * so). `{name}` is a parameter; `a|b|c` are plural forms picked by Intl.PluralRules
- * (English: one|other; Russian: one|few|many).
+ * (English: one|other; Russian: one|few|many). Each capability keeps its keys in its own file
+ * under ./messages (en as const + ru typed by it), merged here.
  */
-export const en = {
+import { enAuth, ruAuth } from './messages/auth.ts';
+import { enMessaging, ruMessaging } from './messages/messaging.ts';
+import { enNotes, ruNotes } from './messages/notes.ts';
+import { enPredict, ruPredict } from './messages/predict.ts';
+import { enWorkbench, ruWorkbench } from './messages/workbench.ts';
+
+const enBase = {
   'app.name': 'Comeback',
   'app.tagline': 'More repeat sales from the customers you already have',
   skip: 'Skip to content',
@@ -12,9 +19,18 @@ export const en = {
   'nav.customers': 'Customers',
   'nav.import': 'Import',
   'nav.settings': 'Settings',
+  'nav.segments': 'Segments',
+  'nav.campaigns': 'Campaigns',
+  'settings.tabs': 'Parts of the settings',
+  'settings.tab.business': 'Business',
+  'settings.tab.users': 'Users',
+  'settings.tab.keys': 'API keys',
+  'settings.tab.channels': 'Channels',
+  'settings.tab.messaging': 'Sending rules',
+  'settings.tab.webhooks': 'Webhooks',
+  'settings.tab.audit': 'Audit log',
   'lang.label': 'Language',
   'lang.switchTo': 'Русский',
-  signout: 'Sign out',
   loading: 'Loading…',
   'error.generic': 'Something went wrong: {message}',
   'error.forbidden': 'This key may not see this: {message}',
@@ -24,16 +40,6 @@ export const en = {
   'search.placeholder': 'Phone, e-mail or name',
   'search.go': 'Find',
   'table.show': 'Show the data as a table',
-
-  'signin.title': 'Sign in to Comeback',
-  'signin.key': 'API key',
-  'signin.submit': 'Sign in',
-  'signin.checking': 'Checking…',
-  'signin.temporary':
-    'Temporary sign-in: paste an API key until e-mail and password sign-in arrives. The key stays in this browser tab only and is forgotten when you close it.',
-  'signin.hint': 'No key yet? On the server run: comeback api-key create --role owner',
-  'signin.bad': 'This key was not accepted: {message}',
-  'signin.expired': 'The server did not accept the key any more. Sign in again.',
 
   'dash.title': 'Dashboard',
   'dash.period': 'Period',
@@ -211,10 +217,6 @@ export const en = {
   'card.usedCycle': 'Cycle used',
   'card.nextDue': 'Next purchase expected',
   'card.nDays': '{n} day|{n} days',
-  'card.prediction': 'Prediction',
-  'card.palive': 'Still active (P alive)',
-  'card.expected': 'Expected purchases, 90 days',
-  'card.clv': 'Predicted CLV',
   'card.timeline': 'Timeline',
   'card.truncated': 'Only the latest items are shown.',
   'card.more': 'Show {n} more',
@@ -341,14 +343,9 @@ export const en = {
   'set.save': 'Save',
   'set.saving': 'Saving…',
   'set.saved': 'Saved.',
-  'set.session': 'Session',
-  'set.sessionText':
-    'You are signed in with an API key, kept in this tab only. This is temporary until e-mail and password sign-in.',
 } as const;
 
-export type MessageKey = keyof typeof en;
-
-export const ru: Record<MessageKey, string> = {
+const ruBase: Record<keyof typeof enBase, string> = {
   'app.name': 'Comeback',
   'app.tagline': 'Больше повторных продаж от клиентов, которые у вас уже есть',
   skip: 'Перейти к содержимому',
@@ -357,9 +354,18 @@ export const ru: Record<MessageKey, string> = {
   'nav.customers': 'Клиенты',
   'nav.import': 'Импорт',
   'nav.settings': 'Настройки',
+  'nav.segments': 'Сегменты',
+  'nav.campaigns': 'Рассылки',
+  'settings.tabs': 'Разделы настроек',
+  'settings.tab.business': 'Бизнес',
+  'settings.tab.users': 'Пользователи',
+  'settings.tab.keys': 'API-ключи',
+  'settings.tab.channels': 'Каналы',
+  'settings.tab.messaging': 'Правила отправки',
+  'settings.tab.webhooks': 'Вебхуки',
+  'settings.tab.audit': 'Журнал действий',
   'lang.label': 'Язык',
   'lang.switchTo': 'English',
-  signout: 'Выйти',
   loading: 'Загрузка…',
   'error.generic': 'Что-то пошло не так: {message}',
   'error.forbidden': 'Этому ключу это недоступно: {message}',
@@ -369,16 +375,6 @@ export const ru: Record<MessageKey, string> = {
   'search.placeholder': 'Телефон, e-mail или имя',
   'search.go': 'Найти',
   'table.show': 'Показать данные таблицей',
-
-  'signin.title': 'Вход в Comeback',
-  'signin.key': 'API-ключ',
-  'signin.submit': 'Войти',
-  'signin.checking': 'Проверяем…',
-  'signin.temporary':
-    'Временный вход: вставьте API-ключ, пока не появился вход по e-mail и паролю. Ключ хранится только в этой вкладке и забывается, когда вы её закроете.',
-  'signin.hint': 'Ключа нет? На сервере выполните: comeback api-key create --role owner',
-  'signin.bad': 'Ключ не принят: {message}',
-  'signin.expired': 'Сервер больше не принимает ключ. Войдите снова.',
 
   'dash.title': 'Сводка',
   'dash.period': 'Период',
@@ -556,10 +552,6 @@ export const ru: Record<MessageKey, string> = {
   'card.usedCycle': 'Цикл для расчёта',
   'card.nextDue': 'Ждём следующую покупку',
   'card.nDays': '{n} день|{n} дня|{n} дней',
-  'card.prediction': 'Прогноз',
-  'card.palive': 'Вероятность, что клиент активен',
-  'card.expected': 'Ожидаемые покупки за 90 дней',
-  'card.clv': 'Прогноз CLV',
   'card.timeline': 'Лента событий',
   'card.truncated': 'Показаны только последние записи.',
   'card.more': 'Показать ещё {n}',
@@ -686,7 +678,17 @@ export const ru: Record<MessageKey, string> = {
   'set.save': 'Сохранить',
   'set.saving': 'Сохраняем…',
   'set.saved': 'Сохранено.',
-  'set.session': 'Сеанс',
-  'set.sessionText':
-    'Вы вошли по API-ключу, он хранится только в этой вкладке. Это временно, до входа по e-mail и паролю.',
+};
+
+export const en = { ...enBase, ...enAuth, ...enMessaging, ...enPredict, ...enWorkbench, ...enNotes } as const;
+
+export type MessageKey = keyof typeof en;
+
+export const ru: Record<MessageKey, string> = {
+  ...ruBase,
+  ...ruAuth,
+  ...ruMessaging,
+  ...ruPredict,
+  ...ruWorkbench,
+  ...ruNotes,
 };

@@ -50,6 +50,7 @@ import {
   writeWorkspaceCycleStatuses,
 } from '../../storage/queries/analytics.ts';
 import { type EventInsert, insertEvents } from '../../storage/queries/events.ts';
+import { emitStatusChanges } from '../webhooks/events.ts';
 
 export function manualOf(s: StoredStatus | undefined, timeZone: string): ManualStatus | null {
   if (!s?.manualStatus || s.manualAt === null) return null;
@@ -104,18 +105,26 @@ export interface RecomputeResult {
   statusChanges: number;
 }
 
-/** The full recompute as of `asOf` (purchases up to and including that day). */
+/** The steps of a full recompute, in order (the analytics benchmark times each). */
+export type RecomputePhase = 'loadPurchases' | 'loadCustomers' | 'core' | 'prepare' | 'writeBack';
+
+/**
+ * The full recompute as of `asOf` (purchases up to and including that day). `onPhase` is
+ * called as each step ends, so a caller can time the steps of the real thing.
+ */
 export async function recomputeWorkspace(
   db: Database,
   workspaceId: number,
   asOf: Day,
   settings: Settings,
+  opts: { onPhase?: (phase: RecomputePhase) => void } = {},
 ): Promise<RecomputeResult> {
-  const [cols, ids, stored] = [
-    await loadPurchaseColumns(db, workspaceId, { upTo: asOf }),
-    await loadCustomerIds(db, workspaceId),
-    await loadStatuses(db, workspaceId),
-  ];
+  const phase = opts.onPhase ?? (() => {});
+  const cols = await loadPurchaseColumns(db, workspaceId, { upTo: asOf });
+  phase('loadPurchases');
+  const ids = await loadCustomerIds(db, workspaceId);
+  const stored = await loadStatuses(db, workspaceId);
+  phase('loadCustomers');
   const manual = new Map<number, ManualStatus>();
   for (const s of stored.values()) {
     const m = manualOf(s, settings.timezone);
@@ -123,6 +132,7 @@ export async function recomputeWorkspace(
   }
   const table = purchaseTableFromColumns(cols, { customerIds: ids });
   const agg = recomputeAll(table, asOf, settings, { manual });
+  phase('core');
   const writes: AggregateWrite[] = [];
   const changes: StatusChange[] = [];
   let withPurchases = 0;
@@ -139,15 +149,17 @@ export async function recomputeWorkspace(
   }
   const hist = intervalHistogram(table, asOf);
   const cutPoints = withPurchases > 0 ? rfmCutPoints(rfmPopulationOf(agg)) : null;
+  phase('prepare');
   await db.transaction(async (tx) => {
     await writeAggregates(tx, workspaceId, writes);
-    await insertStatusChanges(tx, workspaceId, changes);
+    await logStatusChanges(tx, workspaceId, changes);
     await saveWorkspaceStats(tx, workspaceId, {
       asOf,
       intervalHistogram: histogramToJson(hist),
       rfmCutPoints: cutPoints,
     });
   });
+  phase('writeBack');
   const cw = workspaceCycle(settings, hist);
   return {
     asOf,
@@ -157,6 +169,15 @@ export async function recomputeWorkspace(
     workspaceCycleSource: cw.source,
     statusChanges: changes.length,
   };
+}
+
+/**
+ * The one place status changes are recorded: the history rows and their `status.changed`
+ * webhook events, in the caller's transaction.
+ */
+async function logStatusChanges(sql: Sql, workspaceId: number, changes: StatusChange[]): Promise<void> {
+  await insertStatusChanges(sql, workspaceId, changes);
+  await emitStatusChanges(sql, workspaceId, changes);
 }
 
 /** Each customer's purchases as order facts, grouped by customer. */
@@ -305,7 +326,7 @@ export async function updateCustomers(
     }
     await writeWorkspaceCycleStatuses(sql, workspaceId, updates);
   }
-  await insertStatusChanges(sql, workspaceId, changes);
+  await logStatusChanges(sql, workspaceId, changes);
   await insertEvents(sql, workspaceId, events);
   await saveWorkspaceStats(sql, workspaceId, { ...stats, intervalHistogram: histogramToJson(hist) });
   return { statusChanges: changes.length, returned: events.length, workspaceCycleMoved: moved };

@@ -10,8 +10,9 @@ import { canFitGammaGamma } from '../../core/clv/gammagamma.ts';
 import { type CustomerSummary, type Purchase, summarize, type TimeUnit } from '../../core/clv/summary.ts';
 import type { Day } from '../../core/day.ts';
 import type { Settings } from '../../core/settings.ts';
-import type { LifecycleStatus } from '../../core/types.ts';
+import { decimalToCents, type LifecycleStatus } from '../../core/types.ts';
 import type { Database } from '../../storage/connect.ts';
+import { loadModelFit, loadPredictions, loadRecommendations } from '../../storage/queries/predictions.ts';
 import { loadTransactions } from '../../storage/queries/transactions.ts';
 
 export interface ModelFit {
@@ -39,7 +40,8 @@ export interface ModelFit {
   };
 }
 
-async function summaries(
+/** The per-customer (x, tx, T, zbar) summaries of purchases up to `asOf`. */
+export async function summaries(
   db: Database,
   workspaceId: number,
   asOf: Day,
@@ -53,7 +55,8 @@ async function summaries(
   return summarize(purchases, asOf, unit);
 }
 
-function fitOn(
+/** Both fits on the summaries; `raw` keeps the BG/NBD fit with its covariance. */
+export function fitOn(
   data: CustomerSummary[],
   asOf: Day,
   unit: TimeUnit,
@@ -161,4 +164,43 @@ export async function predictCustomers(
     });
   });
   return { fit, byCustomer: out };
+}
+
+/**
+ * The nightly refit's stored figures, when they were made for exactly `asOf` (else null: the
+ * caller fits on the fly). Same shape as predictCustomers, plus the recommendations.
+ */
+export async function storedPredictions(
+  db: Database,
+  workspaceId: number,
+  asOf: Day,
+): Promise<{
+  fit: ModelFit;
+  byCustomer: Map<number, Omit<CustomerPrediction, 'churnRisk' | 'source'>> | null;
+  recommendations: Map<number, { item: string; kind: string; score: number }[]>;
+} | null> {
+  const row = await loadModelFit(db, workspaceId);
+  if (!row || row.asOf !== asOf) return null;
+  const { expected_90d: _e, recommendations: _r, ...bgnbd } = row.bgnbd;
+  const fit: ModelFit = {
+    asOf: row.asOf,
+    unit: row.unit as TimeUnit,
+    bgnbd: bgnbd as ModelFit['bgnbd'],
+    gamma_gamma: row.gammaGamma as ModelFit['gamma_gamma'],
+  };
+  const byCustomer = new Map<number, Omit<CustomerPrediction, 'churnRisk' | 'source'>>();
+  for (const [id, p] of await loadPredictions(db, workspaceId)) {
+    byCustomer.set(id, {
+      pAlive: p.pAlive,
+      expectedPurchases90d: p.expectedPurchases90d,
+      predictedClvCents: p.predictedClv === null ? null : decimalToCents(p.predictedClv),
+    });
+  }
+  const recommendations = new Map<number, { item: string; kind: string; score: number }[]>();
+  for (const r of await loadRecommendations(db, workspaceId)) {
+    const list = recommendations.get(r.customerId) ?? [];
+    list.push({ item: r.item, kind: r.kind, score: r.score });
+    recommendations.set(r.customerId, list);
+  }
+  return { fit, byCustomer: row.usable ? byCustomer : null, recommendations };
 }

@@ -8,6 +8,7 @@ import type { Day } from '../../core/day.ts';
 import { resolveSettings } from '../../core/settings.ts';
 import type { Database } from '../../storage/connect.ts';
 import { loadWorkspaceStats } from '../../storage/queries/analytics.ts';
+import { reclaimAfterBulkRewrite } from '../../storage/queries/maintenance.ts';
 import { loadSettings } from '../../storage/queries/settings.ts';
 import { listWorkspaceIds } from '../../storage/queries/workspaces.ts';
 import { todayIn } from '../clock.ts';
@@ -30,5 +31,7 @@ export async function refreshDueWorkspaces(
       result: await recomputeWorkspace(db, workspaceId, today, settings),
     });
   }
+  // Every customer row was rewritten: on the embedded database nothing else reclaims the old versions.
+  if (done.length > 0) await reclaimAfterBulkRewrite(db);
   return done;
 }

@@ -3,7 +3,7 @@ import { CVM_STAGES } from '../../core/analytics/cvm.ts';
 import { RFM_SEGMENTS } from '../../core/analytics/rfm.ts';
 import { LIFECYCLE_STATUSES } from '../../core/types.ts';
 import type { Database } from '../../storage/connect.ts';
-import { segmentCountsStored } from '../../storage/queries/scoped-analytics.ts';
+import { dashboardCounts } from '../../storage/queries/customer-list.ts';
 import { type Principal, requirePermission, visibleManager } from './principal.ts';
 
 export interface SegmentCounts {
@@ -15,15 +15,18 @@ export interface SegmentCounts {
   cvm: Record<string, number>;
   /** Customers without an RFM segment (no purchase yet). */
   unscored: number;
+  /** Customers per (R, F) score pair, every one of the 25 cells (0 when empty). */
+  rfmGrid: { r: number; f: number; count: number }[];
 }
 
 export async function countSegments(db: Database, principal: Principal): Promise<SegmentCounts> {
   requirePermission(principal, 'reports:read');
-  const { rows, asOf, customers } = await segmentCountsStored(
-    db,
-    principal.workspaceId,
-    visibleManager(principal),
-  );
+  const manager = visibleManager(principal);
+  const { rows, asOf, customers, grid } = await dashboardCounts(db, principal.workspaceId, manager);
+  const cell = new Map(grid.map((g) => [`${g.r}:${g.f}`, g.count]));
+  const rfmGrid: SegmentCounts['rfmGrid'] = [];
+  for (let r = 1; r <= 5; r++)
+    for (let f = 1; f <= 5; f++) rfmGrid.push({ r, f, count: cell.get(`${r}:${f}`) ?? 0 });
   const zero = (keys: readonly string[]) =>
     Object.fromEntries(keys.map((k) => [k, 0])) as Record<string, number>;
   const out: SegmentCounts = {
@@ -33,6 +36,7 @@ export async function countSegments(db: Database, principal: Principal): Promise
     rfm: zero(RFM_SEGMENTS),
     cvm: zero(CVM_STAGES),
     unscored: 0,
+    rfmGrid,
   };
   for (const r of rows) {
     if (r.dimension === 'status' && r.value !== null) out.status[r.value] = r.count;

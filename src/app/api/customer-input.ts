@@ -4,6 +4,7 @@ import { normalizeEmail, normalizePhone } from '../../core/import/values.ts';
 import type { IdentifierKind } from '../../core/types.ts';
 import type { Sql } from '../../storage/connect.ts';
 import type { CustomerFields } from '../../storage/queries/customer-edit.ts';
+import { idsManagedBy } from '../../storage/queries/customers.ts';
 import { lookupIdentifiers } from '../../storage/queries/identifiers.ts';
 import { staffExists } from '../../storage/queries/staff.ts';
 import { AccessError } from './access-error.ts';
@@ -88,14 +89,9 @@ export async function checkIdentifierOwners(
     .filter((k): k is IdentifierInput & { owner: number } => k.owner !== undefined && k.owner !== self);
   if (taken.length === 0) return;
   const scope = visibleManager(principal);
-  let visible = new Set<number>(taken.map((t) => t.owner));
-  if (scope !== null) {
-    const rows = await sql.query<{ id: number }>(
-      'SELECT id FROM customers WHERE workspace_id = $1 AND id = ANY($2::bigint[]) AND manager_id = $3',
-      [principal.workspaceId, taken.map((t) => t.owner), scope],
-    );
-    visible = new Set(rows.map((r) => r.id));
-  }
+  const ownerIds = taken.map((t) => t.owner);
+  const visible =
+    scope === null ? new Set(ownerIds) : await idsManagedBy(sql, principal.workspaceId, ownerIds, scope);
   throw new AppError(
     'conflict',
     taken.map((t) => `${t.kind} ${t.value} belongs to another customer`).join('; '),

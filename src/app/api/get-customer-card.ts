@@ -1,22 +1,28 @@
 /**
  * The customer card: profile, identifiers, status with its history, R/F/M and segment,
- * cycle and next due day, manager, and the timeline (orders with lines, status changes,
- * events), newest first.
+ * cycle and next due day, manager, the stored prediction and next-service recommendations
+ * (as the last refit left them), and the timeline (orders with lines, status changes, events),
+ * newest first.
  */
 import { AppError } from '../../core/errors.ts';
 import type { Database } from '../../storage/connect.ts';
 import {
   type CustomerRecord,
+  customerDoneTasks,
   customerEvents,
+  customerNotes,
   customerOrders,
   customerStatusHistory,
   findCustomer,
   type OrderRecord,
   type StatusChangeRecord,
   type TimelineEvent,
+  type TimelineNote,
+  type TimelineTask,
 } from '../../storage/queries/customer-card.ts';
 import { type IdentifierRow, identifiersOf } from '../../storage/queries/identifiers.ts';
 import { workspaceContext } from './context.ts';
+import { type CardPrediction, cardPrediction } from './predictions.ts';
 import { type Principal, requirePermission, visibleManager } from './principal.ts';
 
 /** Timeline length cap per kind; the card says when it was reached. */
@@ -25,7 +31,9 @@ export const TIMELINE_LIMIT = 500;
 export type TimelineItem =
   | { type: 'order'; at: string; order: OrderRecord }
   | { type: 'status_change'; at: string; change: StatusChangeRecord }
-  | { type: 'event'; at: string; event: TimelineEvent };
+  | { type: 'event'; at: string; event: TimelineEvent }
+  | { type: 'note'; at: string; note: TimelineNote }
+  | { type: 'task'; at: string; task: TimelineTask };
 
 export interface CustomerCard {
   customer: CustomerRecord;
@@ -34,6 +42,8 @@ export interface CustomerCard {
   timeline: TimelineItem[];
   timelineTruncated: boolean;
   currency: string;
+  /** null prediction: no purchases yet, or no refit has run. */
+  predictions: CardPrediction;
 }
 
 /** The customer if the principal may see it, else `not_found` (a manager never learns it exists). */
@@ -56,12 +66,20 @@ export async function getCustomerCard(db: Database, principal: Principal, id: nu
   requirePermission(principal, 'customers:read');
   const ws = principal.workspaceId;
   const customer = await visibleCustomer(db, principal, id);
-  const { settings } = await workspaceContext(db, ws);
-  const identifiers = await identifiersOf(db, ws, [id]);
-  const statusHistory = await customerStatusHistory(db, ws, id);
-  const orders = await customerOrders(db, ws, id, TIMELINE_LIMIT + 1);
-  const events = await customerEvents(db, ws, id, TIMELINE_LIMIT + 1);
-  const truncated = orders.length > TIMELINE_LIMIT || events.length > TIMELINE_LIMIT;
+  // Visibility settled, the rest are independent reads: on PostgreSQL they run on several pool
+  // connections at once (the card waits for the slowest, not for the sum); PGlite queues them.
+  const [{ settings }, identifiers, statusHistory, orders, events, notes, doneTasks, predictions] =
+    await Promise.all([
+      workspaceContext(db, ws),
+      identifiersOf(db, ws, [id]),
+      customerStatusHistory(db, ws, id),
+      customerOrders(db, ws, id, TIMELINE_LIMIT + 1),
+      customerEvents(db, ws, id, TIMELINE_LIMIT + 1),
+      customerNotes(db, ws, id, TIMELINE_LIMIT + 1),
+      customerDoneTasks(db, ws, id, TIMELINE_LIMIT + 1),
+      cardPrediction(db, ws, id),
+    ]);
+  const truncated = [orders, events, notes, doneTasks].some((l) => l.length > TIMELINE_LIMIT);
   const timeline: TimelineItem[] = [
     ...orders
       .slice(0, TIMELINE_LIMIT)
@@ -75,6 +93,8 @@ export async function getCustomerCard(db: Database, principal: Principal, id: nu
     ...events
       .slice(0, TIMELINE_LIMIT)
       .map((event) => ({ type: 'event' as const, at: event.occurredAt, event })),
+    ...notes.slice(0, TIMELINE_LIMIT).map((note) => ({ type: 'note' as const, at: note.createdAt, note })),
+    ...doneTasks.slice(0, TIMELINE_LIMIT).map((task) => ({ type: 'task' as const, at: task.doneAt, task })),
   ];
   timeline.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
   return {
@@ -84,5 +104,6 @@ export async function getCustomerCard(db: Database, principal: Principal, id: nu
     timeline,
     timelineTruncated: truncated,
     currency: settings.currency,
+    predictions,
   };
 }

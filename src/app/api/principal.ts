@@ -20,6 +20,11 @@ export const PERMISSIONS = [
   'settings:read',
   'settings:write',
   'keys:manage',
+  'users:manage',
+  'audit:read',
+  'segments:write',
+  'campaigns:write',
+  'webhooks:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -47,6 +52,8 @@ const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'reports:read',
     'targets:write',
     'settings:read',
+    'segments:write',
+    'campaigns:write',
   ],
   manager: ['customers:read', 'customers:write', 'reports:read', 'settings:read'],
   viewer: ['customers:read', 'reports:read', 'settings:read'],

@@ -3,6 +3,7 @@
  * principal gets the workspace's reports (the CLI's use-cases); a manager gets the same
  * formulas over their own customers only. Their statuses use the workspace's current cycle
  * C_w (the business's rhythm, not one learned from a manager's handful of customers).
+ * Computed reports are reused until the data under them changes (report-cache.ts).
  */
 import { categoryCycles } from '../../core/analytics/category-cycle.ts';
 import { averageChurn, cohortRetention, monthlyChurn } from '../../core/analytics/cohorts.ts';
@@ -24,6 +25,7 @@ import { managerCustomerIds } from '../../storage/queries/scoped-analytics.ts';
 import { buildReport, checkPeriod, cohortSummary, type Report } from '../analytics/read-analytics.ts';
 import { workspaceContext } from './context.ts';
 import { type Principal, requirePermission, visibleManager } from './principal.ts';
+import { cachedReport } from './report-cache.ts';
 
 export interface ReportPeriod {
   from: Day;
@@ -93,10 +95,13 @@ export async function reportKpis(
   const { settings, today } = await workspaceContext(db, ws);
   const asOf = period.asOf ?? today;
   const manager = visibleManager(principal);
-  const report =
+  const { from, to } = period;
+  const key = JSON.stringify(['kpis', from, to, asOf, byMonth, manager, settings]);
+  const report = await cachedReport(db, ws, key, () =>
     manager === null
-      ? await buildReport(db, ws, { from: period.from, to: period.to, asOf, settings, byMonth })
-      : await scopedReport(db, ws, manager, { from: period.from, to: period.to, asOf, settings, byMonth });
+      ? buildReport(db, ws, { from, to, asOf, settings, byMonth })
+      : scopedReport(db, ws, manager, { from, to, asOf, settings, byMonth }),
+  );
   return { ...report, currency: settings.currency };
 }
 
@@ -112,8 +117,21 @@ export async function reportCohorts(
   const { settings, today } = await workspaceContext(db, ws);
   const asOf = asOfDay ?? today;
   const manager = visibleManager(principal);
-  if (manager === null)
-    return { ...(await cohortSummary(db, ws, asOf, settings)), currency: settings.currency };
+  const key = JSON.stringify(['cohorts', asOf, manager, settings]);
+  return cachedReport(db, ws, key, async () =>
+    manager === null
+      ? { ...(await cohortSummary(db, ws, asOf, settings)), currency: settings.currency }
+      : scopedCohorts(db, ws, manager, asOf, settings),
+  );
+}
+
+async function scopedCohorts(
+  db: Database,
+  ws: number,
+  manager: number,
+  asOf: Day,
+  settings: Settings,
+): Promise<CohortReport> {
   const s = await scopedTable(db, ws, manager, asOf, settings);
   const cohorts = cohortRetention(s.table, asOf);
   const first = cohorts[0]?.cohort;

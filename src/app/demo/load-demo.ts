@@ -13,7 +13,9 @@ import { type WorkspaceCounts, workspaceCounts } from '../../storage/queries/sum
 import { recomputeWorkspace } from '../analytics/customer-aggregates.ts';
 import { ChunkWriter } from '../import/chunk-writer.ts';
 import type { PersonInput } from '../import/resolve-customers.ts';
+import { prepareDemoMessaging } from '../messaging/demo-messaging.ts';
 import { assembledOrder } from '../orders/assembled-order.ts';
+import { prepareDemoSegments } from '../segments/demo-segments.ts';
 
 /** The demo business lives in Moscow: its wall-clock times are Moscow times. */
 const DEMO_TIME_ZONE = 'Europe/Moscow';
@@ -110,6 +112,10 @@ export async function loadDemo(
     await writer.writeOrders(orders, [], i + CHUNK, orders.length);
   }
   await recomputeWorkspace(db, workspaceId, opts.asOf, settings);
+  // Channels (the `log` provider) and a consent ledger, so a campaign can be sent at once.
+  await prepareDemoMessaging(db, workspaceId, opts.asOf);
+  // Saved segments as examples for the Segments page and campaign audiences.
+  await prepareDemoSegments(db, workspaceId);
   const counts = await workspaceCounts(db, workspaceId);
   return {
     name: demo.name,

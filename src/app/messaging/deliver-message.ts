@@ -17,7 +17,6 @@
  * ends it is claimed again and sent with the same idempotency key: no duplicate where the
  * provider dedupes on it (Twilio, VK, the webhook), at most one repeat elsewhere, never a loss.
  */
-import { Liquid } from 'liquidjs';
 import type { OutboundMessage, SendResult } from '../../channels/index.ts';
 import { nextAllowedSlot } from '../../core/messaging/budget.ts';
 import {
@@ -28,7 +27,6 @@ import {
 } from '../../core/messaging/channel.ts';
 import { type ConsentEntry, consentState } from '../../core/messaging/consent.ts';
 import { type DeliveryFailure, nextChannelAfterFailure, planRoute } from '../../core/messaging/routing.ts';
-import { countSms } from '../../core/messaging/sms.ts';
 import { resolveSettings, type Settings } from '../../core/settings.ts';
 import type { Database, Sql } from '../../storage/connect.ts';
 import {
@@ -73,13 +71,12 @@ import {
   touchesOf,
 } from './send-campaign.ts';
 import {
-  formatDay,
-  formatMoney,
+  currencyOf,
   type MessageTemplate,
   mjmlToHtml,
-  pluralWord,
   type RenderedMessage,
   renderForChannel,
+  renderLiquid,
   type TemplateContext,
 } from './templates.ts';
 import { addTracking, unsubscribeUrl } from './tracking.ts';
@@ -228,115 +225,17 @@ export function templateContext(
   };
 }
 
-const LOCALES = { ru: 'ru-RU', en: 'en-GB' } as const;
-const engines = new Map<string, Liquid>();
-
 /**
- * The same Liquid setup as templates.ts (escaping for HTML, filters, limits); templates are
- * parsed once (`parsed`): a campaign renders one template thousands of times.
+ * A template's text parts for a channel. templates.ts keeps Liquid parsed once per source, so
+ * this is the same render the editor's preview gives, at delivery speed.
  */
-function liquidEngine(language: 'ru' | 'en', currency: string, html: boolean): Liquid {
-  const k = `${language}|${currency}|${html ? 'html' : 'text'}`;
-  let liquid = engines.get(k);
-  if (liquid) return liquid;
-  liquid = new Liquid({
-    strictVariables: false,
-    strictFilters: true,
-    ownPropertyOnly: true,
-    templates: {},
-    ...(html ? { outputEscape: 'escape' as const } : {}),
-    parseLimit: 200_000,
-    renderLimit: 1_000,
-    memoryLimit: 10_000_000,
-  });
-  const locale = LOCALES[language];
-  liquid.registerFilter('money', (v: unknown) => formatMoney(v, locale, currency));
-  liquid.registerFilter('day', (v: unknown, style?: unknown) => formatDay(v, locale, style));
-  liquid.registerFilter('plural', (v: unknown, ...forms: unknown[]) => pluralWord(v, language, forms));
-  engines.set(k, liquid);
-  return liquid;
-}
-
-const parsedTemplates = new WeakMap<Liquid, Map<string, ReturnType<Liquid['parse']>>>();
-
-/** Parsed once per engine and source (liquidjs caches only file templates). */
-function parsed(liquid: Liquid, source: string): ReturnType<Liquid['parse']> {
-  let cache = parsedTemplates.get(liquid);
-  if (!cache) {
-    cache = new Map();
-    parsedTemplates.set(liquid, cache);
-  }
-  let t = cache.get(source);
-  if (!t) {
-    if (cache.size > 500) cache.clear();
-    t = liquid.parse(source);
-    cache.set(source, t);
-  }
-  return t;
-}
-
-function currencyOf(ctx: TemplateContext): string {
-  const c = ctx.business?.currency;
-  return typeof c === 'string' && /^[A-Z]{3}$/.test(c) ? c : 'RUB';
-}
-
-/** As templates.ts tidies text parts: no trailing spaces, no runs of blank lines. */
-function tidy(s: string): string {
-  return s
-    .split('\n')
-    .map((l) => l.replace(/[ \t]+$/, ''))
-    .join('\n')
-    .replace(/\n{3,}/g, '\n\n')
-    .trim();
-}
-
-/** The text parts a channel uses, with the cached engine; undefined when any part fails. */
-function fastText(
-  t: MessageTemplate,
-  ctx: TemplateContext,
-  channel: MessageChannel,
-): RenderedMessage | undefined {
-  try {
-    const liquid = liquidEngine(t.language, currencyOf(ctx), false);
-    const render = (source: string) => String(liquid.renderSync(parsed(liquid, source), ctx));
-    const text = tidy(render(t.text));
-    if (channel === 'email') {
-      const subject = t.subject === undefined ? null : render(t.subject).replace(/\s+/g, ' ').trim();
-      return { channel, subject, body: text, html: null, smsCount: null };
-    }
-    if (channel === 'sms') {
-      const body = t.sms === undefined ? text : tidy(render(t.sms));
-      return { channel, subject: null, body, html: null, smsCount: countSms(body) };
-    }
-    return { channel, subject: null, body: text, html: null, smsCount: null };
-  } catch {
-    return undefined;
-  }
-}
-
-/** Per template and channel: does the cached path give exactly what templates.ts gives? */
-const textVerdicts = new Map<string, Promise<boolean>>();
-
 async function renderText(
   t: MessageTemplate,
   ctx: TemplateContext,
   channel: MessageChannel,
 ): Promise<RenderedMessage | null> {
-  const id = `${channel}|${t.language}|${t.subject ?? ''}|${t.text}|${t.sms ?? ''}`;
-  let verdict = textVerdicts.get(id);
-  if (!verdict) {
-    if (textVerdicts.size > 2000) textVerdicts.clear();
-    verdict = renderForChannel(t, ctx, channel).then(
-      (slow) => slow.ok && JSON.stringify(fastText(t, ctx, channel)) === JSON.stringify(slow.value),
-    );
-    textVerdicts.set(id, verdict);
-  }
-  if (await verdict) {
-    const fast = fastText(t, ctx, channel);
-    if (fast) return fast;
-  }
-  const slow = await renderForChannel(t, ctx, channel);
-  return slow.ok ? slow.value : null;
+  const r = await renderForChannel(t, ctx, channel);
+  return r.ok ? r.value : null;
 }
 
 const OPEN = '\uE000';
@@ -359,8 +258,7 @@ async function fastEmailHtml(t: MessageTemplate, ctx: TemplateContext): Promise<
   let rendered: string;
   try {
     const fenced = mjml.replace(/\{\{[\s\S]*?\}\}/g, (m) => `${OPEN}${m}${CLOSE}`);
-    const liquid = liquidEngine(t.language, currency, true);
-    rendered = String(liquid.renderSync(parsed(liquid, fenced), ctx));
+    rendered = renderLiquid(fenced, ctx, t.language, currency, true);
   } catch {
     return undefined;
   }

@@ -37,6 +37,7 @@ import {
   type RoutingSettings,
 } from '../../core/messaging/routing.ts';
 import { countSms } from '../../core/messaging/sms.ts';
+import type { RuleSet } from '../../core/segments/rules.ts';
 import { resolveSettings } from '../../core/settings.ts';
 import type { Database, Sql } from '../../storage/connect.ts';
 import {
@@ -61,6 +62,8 @@ import {
 } from '../../storage/queries/messages.ts';
 import { loadSettings } from '../../storage/queries/settings.ts';
 import { type Principal, requirePermission, visibleManager } from '../api/principal.ts';
+import { todayIn } from '../clock.ts';
+import { loadSegmentRules } from '../segments/saved-segments.ts';
 import { type LoadedChannel, loadMessagingSettingsOf, type MessagingSettings } from './channel-settings.ts';
 import { type MessageTemplate, renderForChannel, validateTemplate } from './templates.ts';
 
@@ -93,6 +96,8 @@ export const audienceSchema = z
     birthdayMonth: z.number().int().min(1).max(12).optional(),
     category: z.string().optional(),
     customerIds: z.array(z.number().int().positive()).max(100_000).optional(),
+    /** A saved segment (its rules as of today in the workspace zone), narrowed by the rest. */
+    savedSegmentId: z.number().int().positive().optional(),
   })
   .strict();
 export type Audience = z.infer<typeof audienceSchema>;
@@ -192,12 +197,8 @@ export function templateFor(
 // ---------------------------------------------------------------------------------------
 // Create, read
 
-export async function createCampaign(
-  db: Database,
-  principal: Principal,
-  input: CampaignInput,
-): Promise<Campaign> {
-  requirePermission(principal, 'customers:write');
+/** The input parsed and its templates validated (Liquid and MJML), or a 422 with field paths. */
+export function parseCampaignInput(input: CampaignInput): z.output<typeof campaignInputSchema> {
   const parsed = campaignInputSchema.safeParse(input);
   if (!parsed.success)
     throw new AppError(
@@ -218,6 +219,16 @@ export async function createCampaign(
       problems.map((p) => `${p.path}: ${p.message}`).join('; '),
       problems,
     );
+  return c;
+}
+
+export async function createCampaign(
+  db: Database,
+  principal: Principal,
+  input: CampaignInput,
+): Promise<Campaign> {
+  requirePermission(principal, 'campaigns:write');
+  const c = parseCampaignInput(input);
   const id = await insertCampaign(db, principal.workspaceId, {
     name: c.name,
     audience: c.audience,
@@ -372,15 +383,28 @@ export interface CampaignPlanSummary {
   excludedBy: Record<string, number>;
   /** Messages going out (now + deferred) per channel. */
   byChannel: Record<string, { now: number; deferred: number }>;
+  /** When the deferred messages go out: the earliest and the latest slot (ISO), null when none is deferred. */
+  deferredWindow: { from: string; to: string } | null;
 }
 
-async function audienceIds(
+/** The audience's customer ids, ascending (a manager's only their own). */
+export async function audienceIds(
   sql: Sql,
   ws: number,
   audience: Audience,
   manager: number | null,
 ): Promise<number[]> {
-  const { customerIds, ...filter } = audience;
+  const { customerIds, savedSegmentId, ...rest } = audience;
+  const filter: Omit<Audience, 'customerIds' | 'savedSegmentId'> & {
+    rules?: { set: RuleSet; asOf: string }[];
+  } = { ...rest };
+  if (savedSegmentId !== undefined) {
+    const [set, stored] = await Promise.all([
+      loadSegmentRules(sql, ws, savedSegmentId),
+      loadSettings(sql, ws),
+    ]);
+    filter.rules = [{ set, asOf: todayIn(resolveSettings(stored).timezone) }];
+  }
   const ids: number[] = [];
   let after: { value: number; id: number } | null = null;
   for (;;) {
@@ -449,7 +473,10 @@ export async function planCampaign(
     deferredBy: { not_before: 0, cap: 0, quiet_hours: 0 },
     excludedBy: {},
     byChannel: {},
+    deferredWindow: null,
   };
+  let deferredFrom = Number.POSITIVE_INFINITY;
+  let deferredTo = Number.NEGATIVE_INFINITY;
   const rows: MessageInsert[] = [];
   const start = Math.max(now, campaign.scheduleAt ? Date.parse(campaign.scheduleAt) : now);
   const expiresAt = campaign.expiresAfterHours ? start + campaign.expiresAfterHours * MS_PER_HOUR : null;
@@ -568,6 +595,8 @@ export async function planCampaign(
       if (deferred) {
         summary.deferred++;
         per.deferred++;
+        deferredFrom = Math.min(deferredFrom, p.sendAt!);
+        deferredTo = Math.max(deferredTo, p.sendAt!);
         for (const kind of new Set(s.holds.map((h) => h.kind))) summary.deferredBy[kind]++;
       } else {
         summary.now++;
@@ -590,6 +619,11 @@ export async function planCampaign(
       });
     }
   }
+  if (summary.deferred > 0)
+    summary.deferredWindow = {
+      from: new Date(deferredFrom).toISOString(),
+      to: new Date(deferredTo).toISOString(),
+    };
   return { rows, summary };
 }
 
@@ -608,7 +642,8 @@ export async function previewCampaign(
   id: number,
   now: number = Date.now(),
 ): Promise<CampaignPlanSummary> {
-  requirePermission(principal, 'reports:read');
+  // A step of building a campaign (it plans against the live budget), not a report.
+  requirePermission(principal, 'campaigns:write');
   const campaign = await loadForPlanning(db, principal, id);
   return (await planCampaign(db, principal.workspaceId, campaign, now, visibleManager(principal))).summary;
 }
@@ -624,7 +659,7 @@ export async function sendCampaign(
   id: number,
   now: number = Date.now(),
 ): Promise<CampaignPlanSummary & { written: number }> {
-  requirePermission(principal, 'customers:write');
+  requirePermission(principal, 'campaigns:write');
   const campaign = await loadForPlanning(db, principal, id);
   const { rows, summary } = await planCampaign(
     db,

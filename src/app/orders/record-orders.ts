@@ -14,6 +14,7 @@ import { newCounters } from '../../storage/queries/import-batches.ts';
 import { findOrderCustomer, setOrderStatus } from '../../storage/queries/orders.ts';
 import { snapshotCustomers, updateCustomers } from '../analytics/customer-aggregates.ts';
 import { ChunkWriter } from '../import/chunk-writer.ts';
+import { emitOrderStatus, watchOrderCreation } from '../webhooks/events.ts';
 import { assembledOrder } from './assembled-order.ts';
 
 export interface OrderInput {
@@ -43,7 +44,6 @@ export async function recordOrders(
   ctx: { settings: Settings; asOf: Day },
 ): Promise<RecordResult> {
   const counters = newCounters();
-  const writer = new ChunkWriter(db, db, 'per-chunk', workspaceId, null, counters, ctx.settings, ctx.asOf);
   const orders = inputs.map((o, i) =>
     assembledOrder({
       externalId: o.externalId,
@@ -61,9 +61,20 @@ export async function recordOrders(
       position: i + 1,
     }),
   );
-  const before = writer.ordersCreated;
-  await writer.writeOrders(orders, [], 0, orders.length);
-  return { created: writer.ordersCreated - before, skipped: counters.skipped };
+  // One transaction for the orders and their `order.created` webhook events (the outbox).
+  const created = await db.transaction(async (tx) => {
+    const watch = await watchOrderCreation(
+      tx,
+      workspaceId,
+      orders.map((o) => o.key),
+      ctx.settings.currency,
+    );
+    const writer = new ChunkWriter(db, tx, 'single', workspaceId, null, counters, ctx.settings, ctx.asOf);
+    await writer.writeOrders(orders, [], 0, orders.length);
+    await watch.emit();
+    return writer.ordersCreated;
+  });
+  return { created, skipped: counters.skipped };
 }
 
 /** Cancel or refund (or restore) an order; its customer is re-evaluated in the same transaction. */
@@ -84,5 +95,6 @@ export async function changeOrderStatus(
     );
     await setOrderStatus(tx, workspaceId, orderId, status);
     await updateCustomers(tx, workspaceId, before, ctx.asOf, ctx.settings);
+    await emitOrderStatus(tx, workspaceId, orderId, status, ctx.settings.currency);
   });
 }

@@ -1,7 +1,12 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { categoryNextByCustomer } from '../../app/analytics/category-next.ts';
 import { recomputeWorkspace } from '../../app/analytics/customer-aggregates.ts';
-import { fitModels, predictCustomers, riskFromStatus } from '../../app/analytics/predict-customers.ts';
+import {
+  fitModels,
+  predictCustomers,
+  riskFromStatus,
+  storedPredictions,
+} from '../../app/analytics/predict-customers.ts';
 import {
   buildReport,
   cohortSummary,
@@ -11,6 +16,7 @@ import {
   segmentSummary,
   setTarget,
 } from '../../app/analytics/read-analytics.ts';
+import { refitWorkspace } from '../../app/analytics/refit.ts';
 import { todayIn } from '../../app/clock.ts';
 import { getSettings } from '../../app/workspace.ts';
 import { KPI_KEYS, type Kpis, MONEY_KPIS } from '../../core/analytics/kpis.ts';
@@ -18,6 +24,7 @@ import { isDay } from '../../core/day.ts';
 import { LIFECYCLE_STATUSES } from '../../core/types.ts';
 import { withWorkspace } from '../context.ts';
 import { formatTable, log, printJson, printLine } from '../output.ts';
+import { refitJson, refitText } from './refit-output.ts';
 
 function parseDay(v: string): string {
   if (!isDay(v)) throw new InvalidArgumentError(`expected a day YYYY-MM-DD, got "${v}"`);
@@ -190,7 +197,11 @@ export function registerAnalyticsCommands(program: Command): void {
       await withWorkspace(cmd, async (ws) => {
         const { settings, asOf } = await asOfFor(opts.asOf, ws.db, ws.workspaceId);
         const rows = await listCustomers(ws.db, ws.workspaceId, asOf, settings);
-        const predicted = await predictCustomers(ws.db, ws.workspaceId, asOf, settings);
+        // The nightly refit's figures when they are for this very day; else fit now.
+        const stored = await storedPredictions(ws.db, ws.workspaceId, asOf);
+        const predicted = stored
+          ? { fit: stored.fit, byCustomer: stored.byCustomer }
+          : await predictCustomers(ws.db, ws.workspaceId, asOf, settings);
         const byCategory = await categoryNextByCustomer(ws.db, ws.workspaceId, asOf);
         if (!predicted.byCustomer) {
           log(
@@ -199,7 +210,7 @@ export function registerAnalyticsCommands(program: Command): void {
         }
         const prediction = (id: number, status: Parameters<typeof riskFromStatus>[0]) => {
           const p = predicted.byCustomer?.get(id);
-          if (predicted.byCustomer === null || !p) {
+          if (predicted.byCustomer === null || !p || p.pAlive === null) {
             return {
               p_alive: null,
               expected_purchases_90d: null,
@@ -247,6 +258,7 @@ export function registerAnalyticsCommands(program: Command): void {
               first_purchase_on: c.agg.firstPurchaseDay,
               last_purchase_on: c.agg.lastPurchaseDay,
               ...prediction(c.id, c.agg.status),
+              recommended: stored?.recommendations.get(c.id) ?? [],
               next_by_category: (byCategory.get(c.id) ?? []).map((k) => ({
                 category: k.category,
                 cycle_days: k.cycle,
@@ -429,32 +441,44 @@ export function registerAnalyticsCommands(program: Command): void {
     .addOption(
       new Option('--time-unit <unit>', 'time unit of the fit').choices(['day', 'week']).default('day'),
     )
+    .option('--refit', 'refit and store the predictions and recommendations now (what the nightly job does)')
     .option('--json', 'print JSON')
-    .action(async (opts: { asOf?: string; timeUnit: 'day' | 'week'; json?: boolean }, cmd: Command) => {
-      await withWorkspace(cmd, async (ws) => {
-        const { asOf } = await asOfFor(opts.asOf, ws.db, ws.workspaceId);
-        const m = await fitModels(ws.db, ws.workspaceId, { asOf, unit: opts.timeUnit });
-        if (opts.json) {
-          printJson({ bgnbd: m.bgnbd, gamma_gamma: m.gamma_gamma, as_of: m.asOf, time_unit: m.unit });
-          return;
-        }
-        const f = (v: number | null, se?: number) =>
-          v === null ? '—' : `${v.toFixed(4)}${se === undefined ? '' : ` ± ${(1.96 * se).toFixed(4)}`}`;
-        const se = m.bgnbd.standard_errors;
-        printLine(
-          `BG/NBD on ${m.bgnbd.customers} customers (${m.bgnbd.repeat_customers} with repeat purchases), as of ${m.asOf}, time unit ${m.unit}`,
-        );
-        printLine(
-          `  r = ${f(m.bgnbd.r, se?.r)}, α = ${f(m.bgnbd.alpha, se?.alpha)}, a = ${f(m.bgnbd.a, se?.a)}, b = ${f(m.bgnbd.b, se?.b)}  (95 % intervals)`,
-        );
-        printLine(
-          `  log-likelihood ${f(m.bgnbd.log_likelihood)}${m.bgnbd.usable ? '' : ` — not used: ${m.bgnbd.reason}`}`,
-        );
-        printLine(
-          `Gamma-Gamma on ${m.gamma_gamma.customers} repeat customers: p = ${f(m.gamma_gamma.p)}, q = ${f(m.gamma_gamma.q)}, γ = ${f(m.gamma_gamma.gamma)}${m.gamma_gamma.usable ? '' : ` — not used: ${m.gamma_gamma.reason}`}`,
-        );
-      });
-    });
+    .action(
+      async (
+        opts: { asOf?: string; timeUnit: 'day' | 'week'; refit?: boolean; json?: boolean },
+        cmd: Command,
+      ) => {
+        await withWorkspace(cmd, async (ws) => {
+          const { asOf, settings } = await asOfFor(opts.asOf, ws.db, ws.workspaceId);
+          if (opts.refit) {
+            const r = await refitWorkspace(ws.db, ws.workspaceId, asOf, settings);
+            if (opts.json) printJson(refitJson(r));
+            else printLine(refitText(r));
+            return;
+          }
+          const m = await fitModels(ws.db, ws.workspaceId, { asOf, unit: opts.timeUnit });
+          if (opts.json) {
+            printJson({ bgnbd: m.bgnbd, gamma_gamma: m.gamma_gamma, as_of: m.asOf, time_unit: m.unit });
+            return;
+          }
+          const f = (v: number | null, se?: number) =>
+            v === null ? '—' : `${v.toFixed(4)}${se === undefined ? '' : ` ± ${(1.96 * se).toFixed(4)}`}`;
+          const se = m.bgnbd.standard_errors;
+          printLine(
+            `BG/NBD on ${m.bgnbd.customers} customers (${m.bgnbd.repeat_customers} with repeat purchases), as of ${m.asOf}, time unit ${m.unit}`,
+          );
+          printLine(
+            `  r = ${f(m.bgnbd.r, se?.r)}, α = ${f(m.bgnbd.alpha, se?.alpha)}, a = ${f(m.bgnbd.a, se?.a)}, b = ${f(m.bgnbd.b, se?.b)}  (95 % intervals)`,
+          );
+          printLine(
+            `  log-likelihood ${f(m.bgnbd.log_likelihood)}${m.bgnbd.usable ? '' : ` — not used: ${m.bgnbd.reason}`}`,
+          );
+          printLine(
+            `Gamma-Gamma on ${m.gamma_gamma.customers} repeat customers: p = ${f(m.gamma_gamma.p)}, q = ${f(m.gamma_gamma.q)}, γ = ${f(m.gamma_gamma.gamma)}${m.gamma_gamma.usable ? '' : ` — not used: ${m.gamma_gamma.reason}`}`,
+          );
+        });
+      },
+    );
 
   const targets = program.command('targets').description('KPI targets with a deadline, shown by `report`');
   targets

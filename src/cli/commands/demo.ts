@@ -1,12 +1,13 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { mintApiKey } from '../../app/api/create-api-key.ts';
+import { createDemoOwner, hasMembers } from '../../app/auth/first-owner.ts';
 import { todayIn } from '../../app/clock.ts';
 import { type DemoResult, loadDemo } from '../../app/demo/load-demo.ts';
 import { workspaceCountsOf } from '../../app/demo/workspace-counts.ts';
 import { getSettings, openWorkspace } from '../../app/workspace.ts';
 import { readEnv } from '../../config.ts';
 import { isDay } from '../../core/day.ts';
-import { ensureWebBuilt, startApp } from '../../main.ts';
+import { ensureWebBuilt, messagingOptionsFrom, startApp } from '../../main.ts';
 import { type GlobalOptions, withWorkspace } from '../context.ts';
 import { log, printJson, printLine } from '../output.ts';
 
@@ -100,9 +101,17 @@ export function registerDemoCommands(program: Command): void {
           ? await loadDemo(ws.db, ws.workspaceId, { asOf })
           : { ...(await workspaceCountsOf(ws.db, ws.workspaceId)), asOf };
         printDemo(r);
+        // The demo login: on first run, and for a workspace made before sign-in existed (nobody
+        // could open the web app otherwise).
+        if (ws.created || !(await hasMembers(ws.db, ws.workspaceId))) {
+          const login = await createDemoOwner(ws.db, ws.workspaceId);
+          printLine('');
+          printLine('Demo login (owner; the password is shown once):');
+          printLine(`  e-mail:   ${login.email}`);
+          printLine(`  password: ${login.password}`);
+        }
         if (ws.created) {
           const { token } = await mintApiKey(ws.db, ws.workspaceId, { name: 'demo owner', role: 'owner' });
-          printLine('');
           printLine(`Demo sign-in key (owner; shown once): ${token}`);
         }
         if (!opts.serve) return;
@@ -112,6 +121,7 @@ export function registerDemoCommands(program: Command): void {
           db: ws.db,
           port,
           onJobError: (id, e) => log(`job ${id} failed: ${e instanceof Error ? e.message : String(e)}`),
+          messaging: messagingOptionsFrom(g, log, ws.workspaceId),
         });
         printLine('');
         printLine(

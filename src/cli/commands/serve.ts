@@ -7,9 +7,10 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import { type ApiKeyInput, mintApiKey } from '../../app/api/create-api-key.ts';
 import { listApiKeys, revokeApiKey } from '../../app/api/manage-api-keys.ts';
 import { ROLES, type Role } from '../../app/api/principal.ts';
+import { hasMembers } from '../../app/auth/first-owner.ts';
 import { openWorkspace } from '../../app/workspace.ts';
 import { readEnv } from '../../config.ts';
-import { ensureWebBuilt, startApp } from '../../main.ts';
+import { ensureWebBuilt, messagingOptionsFrom, startApp } from '../../main.ts';
 import type { GlobalOptions } from '../context.ts';
 import { withWorkspace } from '../context.ts';
 import { formatTable, log, printJson, printLine } from '../output.ts';
@@ -49,6 +50,7 @@ export function registerServeCommands(program: Command): void {
           port,
           hostname: opts.host,
           onJobError: (id, e) => log(`job ${id} failed: ${e instanceof Error ? e.message : String(e)}`),
+          messaging: messagingOptionsFrom(g, log, ws.workspaceId),
         });
       } catch (e) {
         await ws.close();
@@ -57,6 +59,11 @@ export function registerServeCommands(program: Command): void {
       log(
         `Comeback API on http://localhost:${server.port}/api (docs: http://localhost:${server.port}/api/docs)`,
       );
+      if (!(await hasMembers(ws.db, ws.workspaceId))) {
+        log(
+          `nobody can sign in yet: create the owner with \`comeback --workspace ${g.workspace} user create --email <e-mail> --role owner\` (prints a password)`,
+        );
+      }
       if ((await listApiKeys(ws.db, ownerOf(ws.workspaceId))).length === 0) {
         log(
           `no API key yet: create one with \`comeback --workspace ${g.workspace} api-key create --role owner\``,

@@ -114,8 +114,11 @@ export function fitGammaGamma(data: readonly SpendSummary[]): GammaGammaFit {
     { p: 1, q: 2, gamma: Math.max(meanM, 1e-6) },
   ];
   let best: { x: number[]; value: number; converged: boolean; message: string } | null = null;
-  for (const s of starts) {
-    let res = minimizeBfgs(f, grad, toArray(s).map(Math.log), { gradTol: 1e-9 });
+  // Nelder–Mead rescue only when no start converged by BFGS (it dominates the time otherwise).
+  const runs = starts.map((s) => minimizeBfgs(f, grad, toArray(s).map(Math.log), { gradTol: 1e-9 }));
+  const converged = runs.filter((r) => r.converged);
+  for (const first of converged.length > 0 ? converged : runs) {
+    let res = first;
     if (!res.converged) {
       const nm = minimizeNelderMead(f, res.x, { maxIterations: 4000 });
       res = minimizeBfgs(f, grad, nm.x, { gradTol: 1e-9 });

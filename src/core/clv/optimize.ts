@@ -80,6 +80,12 @@ export function minimizeBfgs(
         break;
       }
       step *= 0.5;
+      // Steps below rounding of x cannot change f: stop halving (saves ~40 passes over the data).
+      if (step * dMax < 1e-13 * Math.max(1, maxAbs(x))) break;
+    }
+    if (!accepted && maxAbs(g) < gradTol * 1e3) {
+      // At the optimum up to floating-point noise in f: the same verdict as 'no further progress'.
+      return { x, value: fx, iterations: iter, evaluations, converged: true, message: 'no further progress' };
     }
     if (!accepted) {
       if (H.some((row, i) => row.some((v, j) => v !== (i === j ? 1 : 0)))) {

@@ -59,6 +59,30 @@ export const CUSTOMER_FIELDS = [
 
 export type OrderField = (typeof ORDER_FIELDS)[number];
 export type CustomerField = (typeof CUSTOMER_FIELDS)[number];
+
+/**
+ * The fields a column can be mapped to, per kind, in the order a person reads them in a mapping
+ * screen (what a file must have first). `time` is the optional separate time-of-day column.
+ */
+export const MAPPABLE_FIELDS: {
+  readonly orders: readonly (OrderField | 'time')[];
+  readonly customers: readonly CustomerField[];
+} = {
+  orders: readingOrder<OrderField | 'time'>(
+    ['ordered_at', 'time', 'amount', 'phone', 'email', 'name'],
+    [...ORDER_FIELDS, 'time'],
+  ),
+  customers: readingOrder<CustomerField>(
+    ['name', 'first_name', 'last_name', 'phone', 'email'],
+    CUSTOMER_FIELDS,
+  ),
+};
+
+/** `first` in that order, then every other field in the importer's own order. */
+function readingOrder<F extends string>(first: readonly F[], all: readonly F[]): F[] {
+  return [...first, ...all.filter((f) => !first.includes(f))];
+}
+
 /** `time`: a separate time-of-day column (Square), merged into ordered_at by the row reader. */
 export type PseudoField = 'time';
 export type Field = OrderField | CustomerField | PseudoField;

@@ -1,6 +1,9 @@
 import { z } from '@hono/zod-openapi';
+import { isDay } from '../../core/day.ts';
+import { CHURN_RISKS, RuleSet } from '../../core/segments/rules.ts';
 import { DateTimeString, DayString, DecimalString, ManagerRef, Money } from './common.ts';
 import { Order } from './orders.ts';
+import { CustomerPrediction, CustomerRecommendation } from './predictions.ts';
 
 export const LIFECYCLE_STATUSES = ['lead', 'newbie', 'fan', 'sleeping', 'lost'] as const;
 export const RFM_SEGMENTS = [
@@ -24,6 +27,8 @@ export const SORT_FIELDS = [
   'purchases',
   'last_purchase_on',
   'next_expected_on',
+  'predicted_clv',
+  'p_alive',
 ] as const;
 export const CUSTOMER_SORTS = SORT_FIELDS.flatMap((f) => [f, `-${f}`]) as [string, ...string[]];
 
@@ -39,7 +44,43 @@ const csvOf = <T extends readonly [string, ...string[]]>(values: T, example: str
     .pipe(z.array(z.enum(values)))
     .openapi({ type: 'string', description: `comma-separated: ${values.join(', ')}`, example });
 
-export const CustomerListQuery = z.object({
+const scoresOf = (example: string) =>
+  z
+    .string()
+    .transform((s) =>
+      s
+        .split(',')
+        .map((x) => x.trim())
+        .filter((x) => x !== '')
+        .map(Number),
+    )
+    .pipe(z.array(z.number().int().min(1).max(5)))
+    .openapi({ type: 'string', description: 'RFM score 1–5, or several comma-separated', example });
+
+/** A day filter: a real calendar day (2025-02-30 is refused here, not by the database). */
+const CalendarDay = DayString.refine(isDay, 'a calendar day YYYY-MM-DD');
+
+/** A rule set as URL-encoded JSON (a link to an unsaved segment). */
+const RulesParam = z
+  .string()
+  .max(8000)
+  .transform((s, ctx) => {
+    try {
+      return JSON.parse(s) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'not JSON' });
+      return z.NEVER;
+    }
+  })
+  .pipe(RuleSet)
+  .openapi({
+    type: 'string',
+    description: 'a rule set as JSON, as in POST /api/saved-segments (ANDed with the other filters)',
+    example: '{"match":"all","conditions":[{"field":"status","op":"in","values":["sleeping"]}]}',
+  });
+
+/** The filters of the list, shared by the page, the CSV export and bulk actions. */
+export const CustomerFilterQuery = z.object({
   q: z.string().max(200).optional().openapi({
     description:
       'search: a phone in any spelling, an e-mail, an id, an external or messenger id, or part of the name',
@@ -58,22 +99,56 @@ export const CustomerListQuery = z.object({
   spent_max: DecimalString.optional(),
   purchases_min: z.coerce.number().int().min(0).optional(),
   purchases_max: z.coerce.number().int().min(0).optional(),
-  last_purchase_before: DayString.optional().openapi({
+  last_purchase_before: CalendarDay.optional().openapi({
     description: 'last purchase strictly before this day',
   }),
-  last_purchase_after: DayString.optional().openapi({ description: 'last purchase strictly after this day' }),
+  last_purchase_after: CalendarDay.optional().openapi({
+    description: 'last purchase strictly after this day',
+  }),
   birthday_month: z.coerce.number().int().min(1).max(12).optional(),
   category: z
     .string()
     .max(200)
     .optional()
     .openapi({ description: 'bought something of this category (name)' }),
+  r: scoresOf('5').optional(),
+  f: scoresOf('4,5').optional(),
+  next_expected_from: CalendarDay.optional().openapi({
+    description: 'next expected purchase on or after this day',
+  }),
+  next_expected_to: CalendarDay.optional().openapi({
+    description: 'next expected purchase on or before this day',
+  }),
+  status_since_from: CalendarDay.optional().openapi({
+    description: 'status changed on or after this day (with status=sleeping: newly sleeping)',
+  }),
+  churn_risk: csvOf(CHURN_RISKS, 'high').optional().openapi({ description: 'predicted churn risk' }),
+  recommended: z
+    .string()
+    .max(200)
+    .optional()
+    .openapi({ description: 'this item is among the customer’s recommendations' }),
+  segment: z.coerce
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .openapi({ description: 'id of a saved segment whose rules also apply' }),
+  rules: RulesParam.optional(),
   sort: z
     .enum(CUSTOMER_SORTS)
     .default('id')
     .openapi({ description: 'field, or -field for descending; nulls last; ties broken by id' }),
+});
+
+export const CustomerListQuery = CustomerFilterQuery.extend({
   cursor: z.string().max(500).optional().openapi({ description: 'next_cursor of the previous page' }),
   limit: z.coerce.number().int().min(1).max(200).default(50),
+  include_total: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((v) => v === 'true')
+    .openapi({ type: 'string', description: 'also count every match (`total`); one more query' }),
 });
 
 export const CustomerSummary = z
@@ -98,11 +173,18 @@ export const CustomerSummary = z
     tags: z.array(z.string()),
     source: z.string().nullable(),
     birthday: DayString.nullable(),
+    p_alive: z.number().nullable().openapi({ description: 'probability the customer is still active (0–1)' }),
+    predicted_clv: Money.nullable(),
+    churn_risk: z.enum(CHURN_RISKS).nullable(),
   })
   .openapi('CustomerSummary');
 
 export const CustomerPage = z
-  .object({ items: z.array(CustomerSummary), next_cursor: z.string().nullable() })
+  .object({
+    items: z.array(CustomerSummary),
+    next_cursor: z.string().nullable(),
+    total: z.number().int().nullable().openapi({ description: 'every match, when include_total=true' }),
+  })
   .openapi('CustomerPage');
 
 export const Identifier = z
@@ -121,6 +203,21 @@ export const TimelineItem = z
       type: z.literal('event'),
       at: DateTimeString,
       event: z.object({ id: z.number().int(), type: z.string(), data: z.record(z.string(), z.unknown()) }),
+    }),
+    z.object({
+      type: z.literal('note'),
+      at: DateTimeString,
+      note: z.object({
+        id: z.number().int(),
+        body: z.string(),
+        author: z.string(),
+        edited_at: DateTimeString.nullable(),
+      }),
+    }),
+    z.object({
+      type: z.literal('task'),
+      at: DateTimeString.openapi({ description: 'when the task was done' }),
+      task: z.object({ id: z.number().int(), title: z.string(), done_by: z.string().nullable() }),
     }),
   ])
   .openapi('TimelineItem');
@@ -169,6 +266,12 @@ export const CustomerCard = z
     updated_at: DateTimeString,
     timeline: z.array(TimelineItem),
     timeline_truncated: z.boolean(),
+    prediction: CustomerPrediction.nullable().openapi({
+      description: 'from the last refit; null before the first purchase or the first refit',
+    }),
+    recommendations: z
+      .array(CustomerRecommendation)
+      .openapi({ description: 'next services to offer, best first' }),
   })
   .openapi('CustomerCard');
 

@@ -37,6 +37,9 @@ export const UploadPreview = z
       .openapi({ description: 'field → header recognised; null when the columns could not be matched' }),
     ignored_columns: z.array(z.string()),
     mapping_error: z.string().nullable(),
+    fields: z
+      .object({ orders: z.array(z.string()), customers: z.array(z.string()) })
+      .openapi({ description: 'the fields a column can be mapped to, per kind, in reading order' }),
   })
   .openapi('ImportPreview');
 

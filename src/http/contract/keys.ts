@@ -1,19 +1,10 @@
 import { z } from '@hono/zod-openapi';
+import { PERMISSIONS } from '../../app/api/principal.ts';
 import { DateTimeString } from './common.ts';
 
 export const ROLES = ['owner', 'marketer', 'manager', 'viewer'] as const;
-export const SCOPES = [
-  'customers:read',
-  'customers:write',
-  'customers:merge',
-  'orders:write',
-  'imports:write',
-  'reports:read',
-  'targets:write',
-  'settings:read',
-  'settings:write',
-  'keys:manage',
-] as const;
+/** Every permission a key can be narrowed to: the permissions themselves (app/api/principal.ts). */
+export const SCOPES = PERMISSIONS;
 
 export const ApiKeyCreate = z
   .object({

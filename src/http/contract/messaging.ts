@@ -125,6 +125,11 @@ export const Audience = z
     birthdayMonth: z.number().int().optional(),
     category: z.string().optional(),
     customerIds: z.array(z.number().int()).optional(),
+    savedSegmentId: z
+      .number()
+      .int()
+      .optional()
+      .openapi({ description: 'a saved segment (/api/saved-segments): its customers as of today' }),
   })
   .openapi('Audience', { example: { status: ['sleeping'] } });
 
@@ -172,7 +177,14 @@ export const Campaign = z
   })
   .openapi('Campaign');
 
-export const CampaignList = z.object({ items: z.array(Campaign) }).openapi('CampaignList');
+export const CampaignListItem = Campaign.extend({
+  counts: z.record(z.string(), z.number().int()).openapi({
+    description: 'messages by status (cascaded ones included)',
+    example: { delivered: 120, skipped: 4 },
+  }),
+}).openapi('CampaignListItem');
+
+export const CampaignList = z.object({ items: z.array(CampaignListItem) }).openapi('CampaignList');
 
 export const CampaignPlan = z
   .object({
@@ -188,6 +200,10 @@ export const CampaignPlan = z
     }),
     excludedBy: z.record(z.string(), z.number().int()),
     byChannel: z.record(z.string(), z.object({ now: z.number().int(), deferred: z.number().int() })),
+    deferredWindow: z
+      .object({ from: z.string(), to: z.string() })
+      .nullable()
+      .openapi({ description: 'when the deferred messages go out: the earliest and the latest slot' }),
     written: z.number().int().optional(),
   })
   .openapi('CampaignPlan', {
@@ -242,3 +258,108 @@ export const ConsentLedger = z
     state: z.record(z.string(), z.object({ transactional: z.boolean(), marketing: z.boolean() })),
   })
   .openapi('ConsentLedger');
+
+export const CampaignDraftPreviewRequest = CampaignCreate.extend({
+  sampleCustomerId: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .openapi({ description: "render the templates for this customer (default: the audience's first)" }),
+}).openapi('CampaignDraftPreviewRequest');
+
+const IssueOut = z.object({
+  part: z.string(),
+  kind: z.string(),
+  message: z.string(),
+  line: z.number().int().nullable(),
+});
+
+export const TemplateRender = z
+  .object({
+    ok: z.boolean(),
+    subject: z.string().nullable(),
+    text: z.string(),
+    sms: z.string(),
+    smsCount: z.object({
+      encoding: z.string(),
+      characters: z.number().int(),
+      units: z.number().int(),
+      segments: z.number().int(),
+      perSegment: z.number().int(),
+      remainingInSegment: z.number().int(),
+      nonGsm: z.array(z.string()),
+    }),
+    html: z.string().nullable(),
+    errors: z.array(IssueOut),
+    warnings: z.array(IssueOut),
+  })
+  .openapi('TemplateRender');
+
+export const CampaignDraftPreview = z
+  .object({
+    plan: CampaignPlan,
+    sample: z.object({ id: z.number().int(), name: z.string().nullable() }).nullable(),
+    renders: z.record(z.string(), TemplateRender),
+  })
+  .openapi('CampaignDraftPreview', {
+    description: 'the budget preview of an unsaved campaign and its templates rendered for a real customer',
+  });
+
+export const CampaignMessagesQuery = z.object({
+  status: z
+    .string()
+    .optional()
+    .openapi({ param: { name: 'status', in: 'query' }, example: 'delivered' }),
+  channel: Channel.optional().openapi({ param: { name: 'channel', in: 'query' } }),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(500)
+    .optional()
+    .openapi({ param: { name: 'limit', in: 'query' } }),
+  offset: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .openapi({ param: { name: 'offset', in: 'query' } }),
+});
+
+export const CampaignMessage = z
+  .object({
+    id: z.number().int(),
+    customerId: z.number().int(),
+    customerName: z.string().nullable(),
+    channel: z.string().nullable(),
+    status: z.string(),
+    reason: z.string().nullable(),
+    address: z.string().nullable(),
+    parentId: z.number().int().nullable(),
+    sendAfter: z.string(),
+    sentAt: z.string().nullable(),
+    updatedAt: z.string(),
+    costMinor: z.number().int().nullable(),
+  })
+  .openapi('CampaignMessage');
+
+export const CampaignMessages = z
+  .object({
+    items: z.array(CampaignMessage),
+    total: z.number().int(),
+    limit: z.number().int(),
+    offset: z.number().int(),
+  })
+  .openapi('CampaignMessages');
+
+export const MessagingStatus = z
+  .object({
+    secretsAllowed: z.boolean(),
+    publicUrl: z.string().nullable(),
+    deliveryRunning: z.boolean(),
+  })
+  .openapi('MessagingStatus', {
+    description:
+      'whether channel secrets can be stored (COMEBACK_SECRET_KEY), the public URL used in links, and whether this server runs the delivery worker',
+  });

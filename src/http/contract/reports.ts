@@ -112,6 +112,9 @@ export const SegmentCounts = z
     rfm: z.record(z.string(), z.number().int()),
     cvm: z.record(z.string(), z.number().int()),
     unscored: z.number().int(),
+    rfm_grid: z
+      .array(z.object({ r: z.number().int(), f: z.number().int(), count: z.number().int() }))
+      .openapi({ description: 'customers per (R, F) score pair: all 25 cells, 0 when empty' }),
   })
   .openapi('SegmentCounts');
 

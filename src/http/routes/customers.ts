@@ -3,7 +3,7 @@ import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { createCustomer } from '../../app/api/create-customer.ts';
 import { getCustomerCard } from '../../app/api/get-customer-card.ts';
 import { mergeCustomers } from '../../app/api/merge-customers.ts';
-import { type CustomerSortField, searchCustomers } from '../../app/api/search-customers.ts';
+import { searchCustomers } from '../../app/api/search-customers.ts';
 import { updateCustomer } from '../../app/api/update-customer.ts';
 import { errors, IdParam, json, Security } from '../contract/common.ts';
 import {
@@ -17,6 +17,7 @@ import {
 } from '../contract/customers.ts';
 import type { ApiDeps, ApiEnv } from '../env.ts';
 import { presentCard, presentSummary } from '../present.ts';
+import { filtersOf, registerCustomerWorkbenchRoutes, sortOf } from './customer-workbench.ts';
 
 const tags = ['customers'];
 
@@ -114,32 +115,24 @@ function profileOf(b: {
 export function registerCustomerRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps): void {
   const { db } = deps;
 
+  // Bulk and export first: GET /api/customers/{id} would take "export.csv" for an id.
+  registerCustomerWorkbenchRoutes(app, deps);
+
   app.openapi(list, async (c) => {
     const q = c.req.valid('query');
-    const desc = q.sort.startsWith('-');
     const page = await searchCustomers(db, c.get('principal'), {
-      ...(q.q !== undefined ? { q: q.q } : {}),
-      ...(q.status ? { status: q.status } : {}),
-      ...(q.rfm_segment ? { rfmSegment: q.rfm_segment } : {}),
-      ...(q.cvm_stage ? { cvmStage: q.cvm_stage } : {}),
-      ...(q.manager_id !== undefined ? { managerId: q.manager_id === 'none' ? null : q.manager_id } : {}),
-      ...(q.tag !== undefined ? { tag: q.tag } : {}),
-      ...(q.source !== undefined ? { source: q.source } : {}),
-      ...(q.spent_min !== undefined ? { spentMin: q.spent_min } : {}),
-      ...(q.spent_max !== undefined ? { spentMax: q.spent_max } : {}),
-      ...(q.purchases_min !== undefined ? { purchasesMin: q.purchases_min } : {}),
-      ...(q.purchases_max !== undefined ? { purchasesMax: q.purchases_max } : {}),
-      ...(q.last_purchase_before !== undefined ? { lastPurchaseBefore: q.last_purchase_before } : {}),
-      ...(q.last_purchase_after !== undefined ? { lastPurchaseAfter: q.last_purchase_after } : {}),
-      ...(q.birthday_month !== undefined ? { birthdayMonth: q.birthday_month } : {}),
-      ...(q.category !== undefined ? { category: q.category } : {}),
-      sort: (desc ? q.sort.slice(1) : q.sort) as CustomerSortField,
-      desc,
+      ...filtersOf(q),
+      ...sortOf(q.sort),
       ...(q.cursor !== undefined ? { cursor: q.cursor } : {}),
       limit: q.limit,
+      includeTotal: q.include_total,
     });
     return c.json(
-      { items: page.items.map((r) => presentSummary(r, page.currency)), next_cursor: page.nextCursor },
+      {
+        items: page.items.map((r) => presentSummary(r, page.currency)),
+        next_cursor: page.nextCursor,
+        total: page.total,
+      },
       200,
     );
   });

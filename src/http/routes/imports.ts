@@ -1,4 +1,5 @@
 /** /api/imports: upload and preview, dry-run, run in the background, progress, rejects. */
+
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { findUpload, saveUpload } from '../../app/api/import-uploads.ts';
 import { requirePermission } from '../../app/api/principal.ts';
@@ -10,6 +11,7 @@ import {
   type RunOptions,
   startImport,
 } from '../../app/api/run-import.ts';
+import { MAPPABLE_FIELDS } from '../../core/import/headers.ts';
 import { errors, json, Security } from '../contract/common.ts';
 import {
   BatchIdParam,
@@ -135,6 +137,7 @@ export function registerImportRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps): v
         mapping: p.mapping,
         ignored_columns: p.ignored,
         mapping_error: p.mappingError,
+        fields: { orders: [...MAPPABLE_FIELDS.orders], customers: [...MAPPABLE_FIELDS.customers] },
       },
       201,
     );

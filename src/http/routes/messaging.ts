@@ -16,6 +16,12 @@ import { createRoute, type OpenAPIHono, type z } from '@hono/zod-openapi';
 import type { Context, Env, Hono } from 'hono';
 import { AccessError } from '../../app/api/access-error.ts';
 import type { Database } from '../../app/api/context.ts';
+import { requirePermission } from '../../app/api/principal.ts';
+import {
+  campaignMessages,
+  listCampaignsWithCounts,
+  previewDraft,
+} from '../../app/messaging/campaign-builder.ts';
 import {
   type MessagingSettings as AppMessagingSettings,
   type ChannelPool,
@@ -23,16 +29,17 @@ import {
   readChannelSettings,
   readMessagingSettings,
   removeChannelSettings,
+  SECRET_FIELDS,
   saveChannelSettings,
   testChannel,
   updateMessagingSettings,
 } from '../../app/messaging/channel-settings.ts';
 import { handleCallback } from '../../app/messaging/handle-callback.ts';
+import { SECRET_KEY_HINT } from '../../app/messaging/instance-key.ts';
 import {
   type CampaignInput,
   campaignReport,
   createCampaign,
-  listCampaignsOf,
   previewCampaign,
   readCampaign,
   sendCampaign,
@@ -54,7 +61,11 @@ import { errors, IdParam, json, Security } from '../contract/common.ts';
 import {
   Campaign,
   CampaignCreate,
+  CampaignDraftPreview,
+  CampaignDraftPreviewRequest,
   CampaignList,
+  CampaignMessages,
+  CampaignMessagesQuery,
   CampaignPlan,
   CampaignReport,
   ChannelParam,
@@ -67,8 +78,10 @@ import {
   ConsentLedger,
   MessagingSettings,
   MessagingSettingsPatch,
+  MessagingStatus,
 } from '../contract/messaging.ts';
 import type { ApiEnv } from '../env.ts';
+import { errorJson } from '../errors.ts';
 
 export interface MessagingDeps {
   db: Database;
@@ -78,6 +91,13 @@ export interface MessagingDeps {
   pool: ChannelPool;
   /** Public base URL, to show each provider's callback URL. */
   publicUrl?: string;
+  /**
+   * False when `key` may not seal channel secrets (PostgreSQL without COMEBACK_SECRET_KEY:
+   * app/messaging/instance-key.ts). Default true.
+   */
+  secretsAllowed?: boolean;
+  /** Whether this process runs the delivery worker (shown to the settings page). */
+  deliveryRunning?: boolean;
   now?: () => number;
 }
 
@@ -97,6 +117,7 @@ const channelsList = createRoute({
   tags,
   security: Security,
   summary: 'Configured channels (secrets are never returned, only named)',
+  description: 'Needs `settings:read` (every role).',
   responses: { 200: json(ChannelSettingsList, 'Channels'), ...errors() },
 });
 const channelRead = createRoute({
@@ -105,6 +126,7 @@ const channelRead = createRoute({
   tags,
   security: Security,
   summary: "One channel's settings",
+  description: 'Needs `settings:read` (every role).',
   request: { params: ChannelParam },
   responses: { 200: json(ChannelSettings, 'Settings'), ...errors(404, 422) },
 });
@@ -114,8 +136,10 @@ const channelPut = createRoute({
   tags,
   security: Security,
   summary: 'Set the provider and config of a channel (validated before it is stored; secrets sealed)',
+  description:
+    'Needs `settings:write` (owner). Storing a secret (token, password) without an instance secret key (PostgreSQL without COMEBACK_SECRET_KEY) is refused with 409 `secret_key_required`.',
   request: { params: ChannelParam, ...body(ChannelSettingsInput) },
-  responses: { 200: json(ChannelSettings, 'Stored'), ...errors(422) },
+  responses: { 200: json(ChannelSettings, 'Stored'), ...errors(409, 422) },
 });
 const channelDelete = createRoute({
   method: 'delete',
@@ -123,6 +147,7 @@ const channelDelete = createRoute({
   tags,
   security: Security,
   summary: 'Remove a channel',
+  description: 'Needs `settings:write` (owner).',
   request: { params: ChannelParam },
   responses: { 204: { description: 'Removed' }, ...errors(404, 422) },
 });
@@ -132,6 +157,7 @@ const channelTest = createRoute({
   tags,
   security: Security,
   summary: "A test message through the stored settings; the provider's answer as is",
+  description: 'Needs `settings:write` (owner). Not in the outbox, not counted in any budget.',
   request: { params: ChannelParam, ...body(ChannelTestRequest) },
   responses: { 200: json(ChannelTestResult, 'What the provider said'), ...errors(404, 422) },
 });
@@ -141,6 +167,7 @@ const settingsRead = createRoute({
   tags,
   security: Security,
   summary: 'Routing cascade and contact budget (caps, quiet hours)',
+  description: 'Needs `settings:read` (every role).',
   responses: { 200: json(MessagingSettings, 'Settings'), ...errors() },
 });
 const settingsPatch = createRoute({
@@ -149,6 +176,7 @@ const settingsPatch = createRoute({
   tags,
   security: Security,
   summary: 'Change the cascade or the contact budget',
+  description: 'Needs `settings:write` (owner).',
   request: body(MessagingSettingsPatch),
   responses: { 200: json(MessagingSettings, 'Settings now'), ...errors(422) },
 });
@@ -158,6 +186,7 @@ const campaignsList = createRoute({
   tags,
   security: Security,
   summary: 'Campaigns, newest first',
+  description: 'Needs `reports:read` (every role).',
   responses: { 200: json(CampaignList, 'Campaigns'), ...errors() },
 });
 const campaignCreate = createRoute({
@@ -166,6 +195,7 @@ const campaignCreate = createRoute({
   tags,
   security: Security,
   summary: 'Create a campaign (a draft until sent)',
+  description: 'Needs `campaigns:write` (owner, marketer).',
   request: body(CampaignCreate),
   responses: { 201: json(Campaign, 'Created'), ...errors(422) },
 });
@@ -175,6 +205,7 @@ const campaignRead = createRoute({
   tags,
   security: Security,
   summary: 'One campaign',
+  description: 'Needs `reports:read` (every role).',
   request: { params: IdParam },
   responses: { 200: json(Campaign, 'The campaign'), ...errors(404) },
 });
@@ -184,6 +215,7 @@ const campaignPreview = createRoute({
   tags,
   security: Security,
   summary: 'The budget preview: how many now, deferred (and why), excluded (and why); writes nothing',
+  description: 'Needs `campaigns:write` (owner, marketer): a step of building the campaign.',
   request: { params: IdParam },
   responses: { 200: json(CampaignPlan, 'Preview'), ...errors(404, 409) },
 });
@@ -193,6 +225,7 @@ const campaignSend = createRoute({
   tags,
   security: Security,
   summary: 'Plan the messages into the outbox; sending again adds only new audience members',
+  description: 'Needs `campaigns:write` (owner, marketer).',
   request: { params: IdParam },
   responses: { 200: json(CampaignPlan, 'Planned'), ...errors(404, 409) },
 });
@@ -202,6 +235,8 @@ const campaignReportRoute = createRoute({
   tags,
   security: Security,
   summary: 'Messages by status and per channel, skip and failure reasons, cost',
+  description:
+    'Needs `reports:read` (every role). The counts cover the whole campaign (aggregates name nobody); the recipients list (`/messages`) shows a manager only their own customers.',
   request: { params: IdParam },
   responses: { 200: json(CampaignReport, 'Report'), ...errors(404) },
 });
@@ -211,6 +246,7 @@ const consentsRead = createRoute({
   tags,
   security: Security,
   summary: "The customer's consent ledger and what it allows now",
+  description: 'Needs `customers:read`; a manager only for their own customers.',
   request: { params: IdParam },
   responses: { 200: json(ConsentLedger, 'Ledger'), ...errors(404) },
 });
@@ -220,32 +256,77 @@ const consentsAdd = createRoute({
   tags,
   security: Security,
   summary: 'Append a grant or withdrawal (the ledger is never edited)',
+  description: 'Needs `customers:write` (owner, marketer, manager for their own customers).',
   request: { params: IdParam, ...body(ConsentInput) },
   responses: { 201: json(ConsentLedger, 'Ledger now'), ...errors(404, 422) },
 });
 
+const campaignDraftPreview = createRoute({
+  method: 'post',
+  path: '/api/campaigns/preview',
+  tags,
+  security: Security,
+  summary: 'Budget preview and template renders of an unsaved campaign; writes nothing',
+  description:
+    'Needs `campaigns:write` (owner, marketer). The templates are rendered for a real customer of the audience (or `sampleCustomerId`), with the SMS segment counter.',
+  request: body(CampaignDraftPreviewRequest),
+  responses: { 200: json(CampaignDraftPreview, 'Preview'), ...errors(404, 422) },
+});
+const campaignMessagesRoute = createRoute({
+  method: 'get',
+  path: '/api/campaigns/{id}/messages',
+  tags,
+  security: Security,
+  summary: 'Who got the campaign, in which channel, with status and reason (paged)',
+  description: 'Needs `reports:read` (every role); a manager sees only their own customers.',
+  request: { params: IdParam, query: CampaignMessagesQuery },
+  responses: { 200: json(CampaignMessages, 'Messages'), ...errors(404, 422) },
+});
+const messagingStatus = createRoute({
+  method: 'get',
+  path: '/api/messaging/status',
+  tags,
+  security: Security,
+  summary: 'Whether channel secrets can be stored, the public URL of links, and whether delivery runs',
+  description: 'Needs `settings:read` (every role).',
+  responses: { 200: json(MessagingStatus, 'Status'), ...errors() },
+});
+
+/** Secret fields the input would store (non-empty values for the provider's secret keys). */
+function secretsIn(provider: string, config: Record<string, unknown>): string[] {
+  const fields = SECRET_FIELDS[provider as keyof typeof SECRET_FIELDS] ?? [];
+  return fields.filter((f) => config[f] !== undefined && config[f] !== null && config[f] !== '');
+}
+
 export function registerMessagingRoutes(app: OpenAPIHono<ApiEnv>, deps: MessagingDeps): void {
-  const { db, key, pool, publicUrl } = deps;
+  const { db, key, pool } = deps;
   const now = () => (deps.now ?? Date.now)();
+  // Read per request: the served app learns its URL (the port) only once it listens.
+  const url = () => deps.publicUrl;
   app.openapi(channelsList, async (c) =>
-    c.json({ items: await listChannelSettings(db, c.get('principal'), key, publicUrl) }, 200),
+    c.json({ items: await listChannelSettings(db, c.get('principal'), key, url()) }, 200),
   );
   app.openapi(channelRead, async (c) =>
-    c.json(
-      await readChannelSettings(db, c.get('principal'), key, c.req.valid('param').channel, publicUrl),
-      200,
-    ),
+    c.json(await readChannelSettings(db, c.get('principal'), key, c.req.valid('param').channel, url()), 200),
   );
   app.openapi(channelPut, async (c) => {
     const principal = c.get('principal');
-    const saved = await saveChannelSettings(
-      db,
-      principal,
-      key,
-      c.req.valid('param').channel,
-      c.req.valid('json'),
-      publicUrl,
-    );
+    const input = c.req.valid('json');
+    const secrets = secretsIn(input.provider, input.config);
+    if (deps.secretsAllowed === false && secrets.length > 0) {
+      requirePermission(principal, 'settings:write');
+      return c.json(
+        errorJson(
+          'secret_key_required',
+          `this server cannot store channel secrets (${secrets.join(', ')}): ${SECRET_KEY_HINT} and restart`,
+          secrets.map((f) => ({ path: `config.${f}`, message: 'needs COMEBACK_SECRET_KEY' })),
+        ),
+        409,
+        // A status the route declares (409) with the common error body; the typed handler
+        // return covers only the 200 body.
+      ) as never;
+    }
+    const saved = await saveChannelSettings(db, principal, key, c.req.valid('param').channel, input, url());
     pool.invalidate(principal.workspaceId);
     return c.json(saved, 200);
   });
@@ -274,8 +355,35 @@ export function registerMessagingRoutes(app: OpenAPIHono<ApiEnv>, deps: Messagin
   app.openapi(settingsPatch, async (c) =>
     c.json(presentSettings(await updateMessagingSettings(db, c.get('principal'), c.req.valid('json'))), 200),
   );
+  app.openapi(messagingStatus, async (c) => {
+    requirePermission(c.get('principal'), 'settings:read');
+    return c.json(
+      {
+        secretsAllowed: deps.secretsAllowed !== false,
+        publicUrl: url() ?? null,
+        deliveryRunning: deps.deliveryRunning === true,
+      },
+      200,
+    );
+  });
+  // Before /api/campaigns/{id}/…: a fixed path, so it never reads as an id.
+  app.openapi(campaignDraftPreview, async (c) =>
+    c.json(
+      await previewDraft(db, c.get('principal'), c.req.valid('json') as CampaignInput, {
+        now: now(),
+        publicUrl: url(),
+      }),
+      200,
+    ),
+  );
+  app.openapi(campaignMessagesRoute, async (c) =>
+    c.json(
+      await campaignMessages(db, c.get('principal'), c.req.valid('param').id, c.req.valid('query')),
+      200,
+    ),
+  );
   app.openapi(campaignsList, async (c) =>
-    c.json({ items: await listCampaignsOf(db, c.get('principal')) }, 200),
+    c.json({ items: await listCampaignsWithCounts(db, c.get('principal')) }, 200),
   );
   app.openapi(campaignCreate, async (c) =>
     c.json(await createCampaign(db, c.get('principal'), c.req.valid('json') as CampaignInput), 201),

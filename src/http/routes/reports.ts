@@ -129,6 +129,7 @@ export function registerReportRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps): v
         rfm: s.rfm,
         cvm: s.cvm,
         unscored: s.unscored,
+        rfm_grid: s.rfmGrid,
       },
       200,
     );

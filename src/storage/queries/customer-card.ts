@@ -1,5 +1,6 @@
 /** Reads for one customer's card and for single orders. */
 import type { Sql } from '../connect.ts';
+import { ofCustomerOrMerged } from './notes.ts';
 
 export interface CustomerRecord {
   id: number;
@@ -37,6 +38,19 @@ export interface CustomerRecord {
 }
 
 /**
+ * The manager filter of the card's reads, in one place: `AND <customer id column> is one of
+ * the manager's customers`, appending the parameter; '' for unrestricted callers. (The
+ * customer and the order reads used to spell it out each their own way.) `params` must
+ * start with the workspace id, as $1.
+ */
+function visibleTo(customerIdColumn: string, params: unknown[], visibleManager: number | null): string {
+  if (visibleManager === null) return '';
+  params.push(visibleManager);
+  return `AND EXISTS (SELECT 1 FROM customers vm WHERE vm.workspace_id = $1 AND vm.id = ${customerIdColumn}
+                 AND vm.manager_id = $${params.length})`;
+}
+
+/**
  * One customer, merged ones included (the caller decides what a merged id means), or null
  * when there is no such customer or it is not visible to `visibleManager`.
  */
@@ -47,11 +61,7 @@ export async function findCustomer(
   visibleManager: number | null,
 ): Promise<CustomerRecord | null> {
   const params: unknown[] = [workspaceId, id];
-  let scope = '';
-  if (visibleManager !== null) {
-    params.push(visibleManager);
-    scope = 'AND c.manager_id = $3';
-  }
+  const scope = visibleTo('c.id', params, visibleManager);
   const rows = await sql.query<Record<string, unknown>>(
     `SELECT c.id, c.name, c.birthday, c.gender, c.need, c.source, c.preferred_channel, c.manager_id,
             s.name AS manager_name, c.tags, c.custom, c.merged_into, c.first_purchase_on, c.last_purchase_on,
@@ -228,17 +238,9 @@ export async function findOrder(
   orderId: number,
   visibleManager: number | null,
 ): Promise<OrderRecord | null> {
-  const scope =
-    visibleManager === null
-      ? ''
-      : `AND EXISTS (SELECT 1 FROM customers c WHERE c.workspace_id = o.workspace_id AND c.id = o.customer_id AND c.manager_id = $3)`;
-  const rows = await ordersWhere(
-    sql,
-    workspaceId,
-    `o.id = $2 ${scope}`,
-    visibleManager === null ? [orderId] : [orderId, visibleManager],
-    '',
-  );
+  const params: unknown[] = [workspaceId, orderId];
+  const scope = visibleTo('o.customer_id', params, visibleManager);
+  const rows = await ordersWhere(sql, workspaceId, `o.id = $2 ${scope}`, params.slice(1), '');
   return rows[0] ?? null;
 }
 
@@ -316,5 +318,75 @@ export async function customerStatusHistory(
     on: r.changed_on,
     reason: r.reason,
     at: new Date(r.created_at).toISOString(),
+  }));
+}
+
+export interface TimelineNote {
+  id: number;
+  body: string;
+  authorName: string;
+  createdAt: string;
+  editedAt: string | null;
+}
+
+/** The customer's live notes for the timeline, newest first. */
+export async function customerNotes(
+  sql: Sql,
+  workspaceId: number,
+  customerId: number,
+  limit: number,
+): Promise<TimelineNote[]> {
+  const rows = await sql.query<{
+    id: number;
+    body: string;
+    author_name: string;
+    created_at: Date | string;
+    edited_at: Date | string | null;
+  }>(
+    `SELECT id, body, author_name, created_at, edited_at FROM customer_notes
+      WHERE workspace_id = $1 AND ${ofCustomerOrMerged('customer_id', '$2')} AND deleted_at IS NULL
+      ORDER BY created_at DESC, id DESC LIMIT ${limit}`,
+    [workspaceId, customerId],
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    body: r.body,
+    authorName: r.author_name,
+    createdAt: new Date(r.created_at).toISOString(),
+    editedAt: r.edited_at === null ? null : new Date(r.edited_at).toISOString(),
+  }));
+}
+
+export interface TimelineTask {
+  id: number;
+  title: string;
+  doneAt: string;
+  doneBy: string | null;
+}
+
+/** The customer's done tasks for the timeline (at the moment they were done), newest first. */
+export async function customerDoneTasks(
+  sql: Sql,
+  workspaceId: number,
+  customerId: number,
+  limit: number,
+): Promise<TimelineTask[]> {
+  const rows = await sql.query<{
+    id: number;
+    title: string;
+    done_at: Date | string;
+    done_by_name: string | null;
+  }>(
+    `SELECT id, title, done_at, done_by_name FROM customer_tasks
+      WHERE workspace_id = $1 AND ${ofCustomerOrMerged('customer_id', '$2')} AND deleted_at IS NULL
+        AND done_at IS NOT NULL
+      ORDER BY done_at DESC, id DESC LIMIT ${limit}`,
+    [workspaceId, customerId],
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    title: r.title,
+    doneAt: new Date(r.done_at).toISOString(),
+    doneBy: r.done_by_name,
   }));
 }

@@ -1,11 +1,24 @@
 /**
  * The customer list of the API: filters on the stored aggregates, keyset pagination on
- * (sort column, id). No OFFSET and no count: a page costs the same on page 1 and page 5000.
+ * (sort column, id). No OFFSET: a page costs the same on page 1 and page 5000; the exact
+ * total is a separate count over the same WHERE, run only when the caller asks for it.
  * A nullable sort column is read in two phases — its non-null values by the row comparison
  * `(col, id) > (v, id)` (index-friendly), then the nulls by id — so NULLs come last in
  * either direction and no row is skipped or repeated between pages.
+ * Predictions (customer_predictions, refitted nightly) are LEFT JOINed for the columns and
+ * the two prediction sorts; every filter on them is an EXISTS, so counts, exports and bulk
+ * updates share one WHERE without the join.
  */
+import type { Day } from '../../core/day.ts';
+import type { RuleSet } from '../../core/segments/rules.ts';
 import type { Sql } from '../connect.ts';
+import {
+  boughtCategorySql,
+  churnRiskSql,
+  compileRuleSet,
+  type Param,
+  recommendedSql,
+} from './segment-rules.ts';
 
 export const CUSTOMER_SORT_FIELDS = [
   'id',
@@ -14,6 +27,8 @@ export const CUSTOMER_SORT_FIELDS = [
   'purchases',
   'last_purchase_on',
   'next_expected_on',
+  'predicted_clv',
+  'p_alive',
 ] as const;
 export type CustomerSortField = (typeof CUSTOMER_SORT_FIELDS)[number];
 
@@ -24,6 +39,8 @@ const SORT_COLUMN: Record<CustomerSortField, { expr: string; cast: string; nulla
   purchases: { expr: 'c.purchases', cast: 'int', nullable: false },
   last_purchase_on: { expr: 'c.last_purchase_on', cast: 'date', nullable: true },
   next_expected_on: { expr: 'c.next_expected_on', cast: 'date', nullable: true },
+  predicted_clv: { expr: 'cp.predicted_clv', cast: 'numeric', nullable: true },
+  p_alive: { expr: 'cp.p_alive', cast: 'float8', nullable: true },
 };
 
 /** What to search for, already normalised by the caller (phone in E.164, e-mail lower-cased). */
@@ -58,6 +75,22 @@ export interface CustomerListFilter {
   birthdayMonth?: number;
   /** Bought something of this category (by name). */
   category?: string;
+  /** RFM scores (any of). */
+  rScores?: number[];
+  fScores?: number[];
+  /** next_expected_on within [from, to] (inclusive): "contact today". */
+  nextExpectedFrom?: string;
+  nextExpectedTo?: string;
+  /** status_since >= day: "newly sleeping". */
+  statusSinceFrom?: string;
+  /** Prediction churn risk (any of); customers without a prediction never match. */
+  churnRisk?: string[];
+  /** Has this item among their recommendations. */
+  recommended?: string;
+  /** Saved-segment or inline rules, each ANDed, read as of `asOf` (the workspace's today). */
+  rules?: { set: RuleSet; asOf: Day }[];
+  /** Only these customers (a bulk action on a selection). */
+  ids?: number[];
   search?: CustomerSearch;
 }
 
@@ -87,6 +120,9 @@ export interface CustomerListRow {
   birthday: string | null;
   phone: string | null;
   email: string | null;
+  pAlive: number | null;
+  predictedClv: string | null;
+  churnRisk: string | null;
   /** The sort column's value, for the next cursor. */
   sortValue: string | number | null;
 }
@@ -110,6 +146,9 @@ type Raw = {
   tags: string[];
   source: string | null;
   birthday: string | null;
+  p_alive: number | null;
+  predicted_clv: string | null;
+  churn_risk: string | null;
   sort_value: string | number | null;
 };
 
@@ -119,22 +158,19 @@ function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (m) => `\\${m}`);
 }
 
-/** One page (up to `limit` rows) after the keyset `after`, in the order of `sort`. */
-export async function listCustomerPage(
+/**
+ * The WHERE of a filter over `customers c` (workspace = `$1`, which the caller puts first in
+ * `params`). Async because a search resolves identifiers to ids first.
+ */
+export async function customerWhere(
   sql: Sql,
   workspaceId: number,
   filter: CustomerListFilter,
-  sort: { field: CustomerSortField; desc: boolean },
-  after: Keyset | null,
-  limit: number,
-): Promise<CustomerListRow[]> {
-  const params: unknown[] = [workspaceId];
-  const p = (v: unknown) => {
-    params.push(v);
-    return `$${params.length}`;
-  };
+  p: Param,
+): Promise<string[]> {
   const where = ['c.workspace_id = $1', 'c.merged_into IS NULL'];
   if (filter.visibleManager !== null) where.push(`c.manager_id = ${p(filter.visibleManager)}`);
+  if (filter.ids !== undefined) where.push(`c.id = ANY(${p(filter.ids)}::bigint[])`);
   if (filter.status?.length) where.push(`c.status = ANY(${p(filter.status)}::text[])`);
   if (filter.rfmSegment?.length) where.push(`c.rfm_segment = ANY(${p(filter.rfmSegment)}::text[])`);
   if (filter.cvmStage?.length) where.push(`c.cvm_stage = ANY(${p(filter.cvmStage)}::text[])`);
@@ -152,12 +188,18 @@ export async function listCustomerPage(
     where.push(`c.last_purchase_on > ${p(filter.lastPurchaseAfter)}::date`);
   if (filter.birthdayMonth !== undefined)
     where.push(`extract(month FROM c.birthday) = ${p(filter.birthdayMonth)}`);
-  if (filter.category !== undefined) {
-    where.push(`EXISTS (SELECT 1 FROM orders o
-        JOIN order_lines l ON l.workspace_id = o.workspace_id AND l.order_id = o.id
-       WHERE o.workspace_id = $1 AND o.customer_id = c.id AND o.status = 'completed' AND o.amount > 0
-         AND l.category_id = (SELECT k.id FROM categories k WHERE k.workspace_id = $1 AND k.name = ${p(filter.category)}))`);
-  }
+  if (filter.category !== undefined) where.push(boughtCategorySql(p(filter.category)));
+  if (filter.rScores?.length) where.push(`c.r_score = ANY(${p(filter.rScores)}::int[])`);
+  if (filter.fScores?.length) where.push(`c.f_score = ANY(${p(filter.fScores)}::int[])`);
+  if (filter.nextExpectedFrom !== undefined)
+    where.push(`c.next_expected_on >= ${p(filter.nextExpectedFrom)}::date`);
+  if (filter.nextExpectedTo !== undefined)
+    where.push(`c.next_expected_on <= ${p(filter.nextExpectedTo)}::date`);
+  if (filter.statusSinceFrom !== undefined)
+    where.push(`c.status_since >= ${p(filter.statusSinceFrom)}::date`);
+  if (filter.churnRisk?.length) where.push(churnRiskSql(p(filter.churnRisk)));
+  if (filter.recommended !== undefined) where.push(recommendedSql(p(filter.recommended)));
+  for (const r of filter.rules ?? []) where.push(compileRuleSet(r.set, r.asOf, p));
   const s = filter.search;
   if (s) {
     // Identifier matches first, by primary key: an OR of subqueries would scan every customer.
@@ -172,6 +214,62 @@ export async function listCustomerPage(
     if (s.nameLike !== undefined) any.push(`c.name ILIKE ${p(`%${escapeLike(s.nameLike)}%`)}`);
     where.push(any.length > 0 ? `(${any.join(' OR ')})` : 'false');
   }
+  return where;
+}
+
+/** A parameter list that starts with the workspace ($1) and a placeholder maker for it. */
+export function paramsFor(workspaceId: number): { params: unknown[]; p: Param } {
+  const params: unknown[] = [workspaceId];
+  return {
+    params,
+    p: (v: unknown) => {
+      params.push(v);
+      return `$${params.length}`;
+    },
+  };
+}
+
+/** The exact number of customers the filter matches (same WHERE as the pages). */
+export async function countCustomers(
+  sql: Sql,
+  workspaceId: number,
+  filter: CustomerListFilter,
+): Promise<number> {
+  const { params, p } = paramsFor(workspaceId);
+  const where = await customerWhere(sql, workspaceId, filter, p);
+  const [row] = await sql.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM customers c WHERE ${where.join(' AND ')}`,
+    params,
+  );
+  return row?.n ?? 0;
+}
+
+/** Ids of every customer the filter matches, ascending. */
+export async function customerIds(
+  sql: Sql,
+  workspaceId: number,
+  filter: CustomerListFilter,
+): Promise<number[]> {
+  const { params, p } = paramsFor(workspaceId);
+  const where = await customerWhere(sql, workspaceId, filter, p);
+  const rows = await sql.query<{ id: number }>(
+    `SELECT c.id FROM customers c WHERE ${where.join(' AND ')} ORDER BY c.id`,
+    params,
+  );
+  return rows.map((r) => r.id);
+}
+
+/** One page (up to `limit` rows) after the keyset `after`, in the order of `sort`. */
+export async function listCustomerPage(
+  sql: Sql,
+  workspaceId: number,
+  filter: CustomerListFilter,
+  sort: { field: CustomerSortField; desc: boolean },
+  after: Keyset | null,
+  limit: number,
+): Promise<CustomerListRow[]> {
+  const { params, p } = paramsFor(workspaceId);
+  const where = await customerWhere(sql, workspaceId, filter, p);
 
   const col = SORT_COLUMN[sort.field];
   const dir = sort.desc ? 'DESC' : 'ASC';
@@ -179,8 +277,10 @@ export async function listCustomerPage(
   const select = `SELECT c.id, c.name, c.status, c.rfm_segment, c.cvm_stage, c.r_score, c.f_score, c.m_score,
           c.purchases, c.revenue::text AS revenue, c.first_purchase_on, c.last_purchase_on, c.next_expected_on,
           c.cycle_days::float8 AS cycle_days, c.manager_id, c.tags, c.source, c.birthday,
+          cp.p_alive, cp.predicted_clv::text AS predicted_clv, cp.churn_risk,
           ${col.expr}${col.cast === 'numeric' ? '::text' : ''} AS sort_value
-     FROM customers c`;
+     FROM customers c
+     LEFT JOIN customer_predictions cp ON cp.workspace_id = c.workspace_id AND cp.customer_id = c.id`;
   const base = where.join(' AND ');
   const baseParams = params.length;
 
@@ -236,6 +336,9 @@ export async function listCustomerPage(
     birthday: r.birthday,
     phone: contacts.get(r.id)?.phone ?? null,
     email: contacts.get(r.id)?.email ?? null,
+    pAlive: r.p_alive,
+    predictedClv: r.predicted_clv,
+    churnRisk: r.churn_risk,
     sortValue: r.sort_value,
   }));
 }
@@ -273,5 +376,65 @@ async function firstContacts(
     else c.email = r.value;
     out.set(r.customer_id, c);
   }
+  return out;
+}
+
+/**
+ * The dashboard's counts in one scan: customers by lifecycle status, RFM segment, CVM stage
+ * and (R, F) score pair, plus the total. One pass over the base (GROUPING SETS) costs about
+ * as much as the counts without the grid; a separate grid query was ~300 ms more at 1M.
+ */
+export async function dashboardCounts(
+  sql: Sql,
+  workspaceId: number,
+  visibleManager: number | null,
+): Promise<{
+  rows: { dimension: 'status' | 'rfm_segment' | 'cvm_stage'; value: string | null; count: number }[];
+  grid: { r: number; f: number; count: number }[];
+  asOf: string | null;
+  customers: number;
+}> {
+  // One plain GROUP BY over the five columns (a few hundred groups at most), rolled up here:
+  // GROUPING SETS would sort or hash the table once per set and cannot run in parallel.
+  const rows = await sql.query<{
+    status: string | null;
+    rfm_segment: string | null;
+    cvm_stage: string | null;
+    r: number | null;
+    f: number | null;
+    n: number;
+    as_of: string | null;
+  }>(
+    `SELECT status, rfm_segment, cvm_stage, r_score::int AS r, f_score::int AS f, count(*)::int AS n,
+            max(aggregates_as_of) AS as_of
+       FROM customers
+      WHERE workspace_id = $1 AND merged_into IS NULL AND ($2::bigint IS NULL OR manager_id = $2::bigint)
+      GROUP BY status, rfm_segment, cvm_stage, r_score, f_score`,
+    [workspaceId, visibleManager],
+  );
+  const out: Awaited<ReturnType<typeof dashboardCounts>> = { rows: [], grid: [], asOf: null, customers: 0 };
+  const tally = {
+    status: new Map<string | null, number>(),
+    rfm_segment: new Map<string | null, number>(),
+    cvm_stage: new Map<string | null, number>(),
+  };
+  const grid = new Map<string, { r: number; f: number; count: number }>();
+  const add = (m: Map<string | null, number>, k: string | null, n: number) => m.set(k, (m.get(k) ?? 0) + n);
+  for (const r of rows) {
+    out.customers += r.n;
+    if (r.as_of !== null && (out.asOf === null || r.as_of > out.asOf)) out.asOf = r.as_of;
+    add(tally.status, r.status, r.n);
+    add(tally.rfm_segment, r.rfm_segment, r.n);
+    add(tally.cvm_stage, r.cvm_stage, r.n);
+    if (r.r !== null && r.f !== null) {
+      const k = `${r.r}:${r.f}`;
+      const cell = grid.get(k) ?? { r: r.r, f: r.f, count: 0 };
+      cell.count += r.n;
+      grid.set(k, cell);
+    }
+  }
+  for (const dimension of ['status', 'rfm_segment', 'cvm_stage'] as const)
+    for (const [value, count] of tally[dimension]) out.rows.push({ dimension, value, count });
+  out.grid = [...grid.values()];
   return out;
 }

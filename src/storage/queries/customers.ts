@@ -149,3 +149,17 @@ export async function patchCustomers(
 }
 
 export { COLUMN as PROFILE_COLUMNS };
+
+/** Those of `ids` whose manager is `managerId` (what a manager may learn about). */
+export async function idsManagedBy(
+  sql: Sql,
+  workspaceId: number,
+  ids: readonly number[],
+  managerId: number,
+): Promise<Set<number>> {
+  const rows = await sql.query<{ id: number }>(
+    'SELECT id FROM customers WHERE workspace_id = $1 AND id = ANY($2::bigint[]) AND manager_id = $3',
+    [workspaceId, ids, managerId],
+  );
+  return new Set(rows.map((r) => r.id));
+}

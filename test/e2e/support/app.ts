@@ -1,22 +1,24 @@
 /**
  * The app under a browser: the web app built with Vite, the API in-process on a free port
- * with the built files served beside it, a workspace with the demo salon, and an owner key.
+ * with the built files served beside it, a workspace with the demo salon, an owner user (e-mail
+ * and password, for the sign-in form) and an owner key (for test setup through the API).
  *
  * The API does not serve the web app itself yet, so a small node:http server here does:
  * `/api/*` goes to the Hono app, anything else is a file of dist/web (index.html otherwise).
  */
-import { createReadStream, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getRequestListener } from '@hono/node-server';
-import { build } from 'vite';
 import { mintApiKey } from '../../../src/app/api/create-api-key.ts';
 import { ImportJobs } from '../../../src/app/api/run-import.ts';
+import { addMember } from '../../../src/app/auth/members.ts';
 import { todayIn } from '../../../src/app/clock.ts';
 import { loadDemo } from '../../../src/app/demo/load-demo.ts';
 import { createApi } from '../../../src/http/app.ts';
+import { ensureWebBuilt } from '../../../src/main.ts';
 import { openTestDatabase, type TestDatabase } from '../../support/db.ts';
 
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -24,16 +26,36 @@ export const WEB_DIST = join(ROOT, 'dist', 'web');
 /** The demo salon's zone (loadDemo sets it on a fresh workspace). */
 const DEMO_ZONE = 'Europe/Moscow';
 
-/** `vite build` through the JS API, with the repository's vite.config.ts. */
+/**
+ * `vite build` through the JS API, with the repository's vite.config.ts — once per change of
+ * the sources. Test files run in parallel processes and each calls this: a build empties
+ * dist/web, so an unguarded second build would pull the files from under a running test. A lock
+ * (a directory: mkdir is atomic) makes builds take turns, and a build already newer than every
+ * source (ensureWebBuilt's check) is reused.
+ */
 export async function buildWeb(): Promise<void> {
+  const lock = join(ROOT, 'dist', '.web-build.lock');
+  mkdirSync(join(ROOT, 'dist'), { recursive: true });
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      // Held by another test process; a lock older than 5 minutes is left by a killed one.
+      if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 5 * 60_000)
+        rmSync(lock, { recursive: true, force: true });
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
   // Vitest sets NODE_ENV=test, which would make Vite bundle React's development build.
   const nodeEnv = process.env.NODE_ENV;
   process.env.NODE_ENV = 'production';
   try {
-    await build({ configFile: join(ROOT, 'vite.config.ts'), mode: 'production', logLevel: 'warn' });
+    await ensureWebBuilt(() => {});
   } finally {
     if (nodeEnv === undefined) delete process.env.NODE_ENV;
     else process.env.NODE_ENV = nodeEnv;
+    rmSync(lock, { recursive: true, force: true });
   }
   if (!existsSync(join(WEB_DIST, 'index.html')))
     throw new Error(`vite build wrote no ${WEB_DIST}/index.html`);
@@ -42,6 +64,8 @@ export async function buildWeb(): Promise<void> {
 export interface E2eApp {
   url: string;
   token: string;
+  /** The workspace's owner, who signs in with the form (or `signIn` from ./sign-in.ts). */
+  owner: { email: string; password: string; name: string };
   db: TestDatabase;
   workspaceId: number;
   /** The day the demo was generated for (today in the workspace zone). */
@@ -70,7 +94,13 @@ function staticFile(urlPath: string): string {
   return join(WEB_DIST, 'index.html');
 }
 
-export async function startE2eApp(opts: { customers?: number } = {}): Promise<E2eApp> {
+export async function startE2eApp(
+  opts: {
+    customers?: number;
+    /** Mount the messaging routes with these deps (the caller runs delivery: test/e2e/campaigns.test.ts). */
+    messaging?: NonNullable<Parameters<typeof createApi>[0]['messaging']>;
+  } = {},
+): Promise<E2eApp> {
   const db = await openTestDatabase();
   const uploadDir = mkdtempSync(join(tmpdir(), 'comeback-e2e-uploads-'));
   const jobs = new ImportJobs();
@@ -83,7 +113,23 @@ export async function startE2eApp(opts: { customers?: number } = {}): Promise<E2
       ...(opts.customers !== undefined ? { customers: opts.customers } : {}),
     });
     const { token } = await mintApiKey(db.db, workspaceId, { name: 'e2e', role: 'owner' });
-    const api = createApi({ db: db.db, jobs, uploadDir });
+    // Users are instance-wide (one PostgreSQL database serves every test file): a unique e-mail.
+    const owner = {
+      email: `owner-${workspaceId}@e2e.example.com`,
+      password: 'e2e owner password',
+      name: 'Ольга',
+    };
+    await addMember(
+      db.db,
+      { workspaceId, userId: null, role: 'owner', managerStaffId: null, keyId: null, scopes: null },
+      { ...owner, role: 'owner' },
+    );
+    const api = createApi({
+      db: db.db,
+      jobs,
+      uploadDir,
+      ...(opts.messaging ? { messaging: opts.messaging } : {}),
+    });
     const apiListener = getRequestListener(api.fetch);
 
     server = createServer((req, res) => {
@@ -116,6 +162,7 @@ export async function startE2eApp(opts: { customers?: number } = {}): Promise<E2
     return {
       url,
       token,
+      owner,
       db,
       workspaceId,
       asOf,

@@ -6,7 +6,7 @@ import { useI18n } from '../i18n.tsx';
 export function Loading() {
   const { t } = useI18n();
   return (
-    <p className="muted" role="status">
+    <p className="muted" role="status" data-loading="">
       {t('loading')}
     </p>
   );

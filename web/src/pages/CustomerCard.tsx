@@ -3,8 +3,12 @@
  * identifiers, status and its history, RFM, purchases and cycle, prediction when the server
  * has one, and the timeline of orders, status changes and events.
  */
+
 import { type FormEvent, type ReactNode, useEffect, useState } from 'react';
 import { ApiError, api, type CustomerCardView, type CustomerPatch, type TimelineItem } from '../api.ts';
+import { ConsentPanel } from '../components/card/ConsentPanel.tsx';
+import { NotesPanel } from '../components/card/NotesPanel.tsx';
+import { PredictionPanel } from '../components/card/PredictionPanel.tsx';
 import { ErrorBox, Loading, PageTitle, SegmentBadge, StatusBadge } from '../components/ui.tsx';
 import { useLoad } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
@@ -33,12 +37,26 @@ export function CustomerCardPage(props: { id: number }) {
         )
       ) : null}
       {!c && card.loading ? <Loading /> : null}
-      {c ? <Card card={c} onSaved={setEdited} /> : null}
+      {c ? (
+        <Card
+          card={c}
+          onSaved={setEdited}
+          onTimelineChange={() => {
+            setEdited(null);
+            card.reload();
+          }}
+        />
+      ) : null}
     </div>
   );
 }
 
-function Card(props: { card: CustomerCardView; onSaved(c: CustomerCardView): void }) {
+function Card(props: {
+  card: CustomerCardView;
+  onSaved(c: CustomerCardView): void;
+  /** Notes and tasks changed: read the card again for its timeline. */
+  onTimelineChange(): void;
+}) {
   const { t, tk, fmt } = useI18n();
   const c = props.card;
   const name = c.name ?? t('cust.noName');
@@ -182,18 +200,12 @@ function Card(props: { card: CustomerCardView; onSaved(c: CustomerCardView): voi
               <strong>{fmt.day(c.cycle.next_expected_on)}</strong>
             </Fact>
           </dl>
-          {c.prediction ? (
-            <>
-              <h3 className="sub-title">{t('card.prediction')}</h3>
-              <dl className="facts">
-                <Fact label={t('card.palive')}>{fmt.percent(c.prediction.p_alive, 0)}</Fact>
-                <Fact label={t('card.expected')}>{fmt.number(c.prediction.expected_purchases_90d, 2)}</Fact>
-                <Fact label={t('card.clv')}>{fmt.money(c.prediction.clv, 0)}</Fact>
-              </dl>
-            </>
-          ) : null}
         </section>
       </div>
+
+      <PredictionPanel customerId={c.id} prediction={c.prediction} recommendations={c.recommendations} />
+      <ConsentPanel customerId={c.id} />
+      <NotesPanel customerId={c.id} onChange={props.onTimelineChange} />
 
       <section className="card" aria-labelledby="timeline-title">
         <h2 id="timeline-title" className="card-title">
@@ -399,6 +411,28 @@ function Timeline(props: { items: TimelineItem[] }) {
                   <span className="muted small">{when}</span>
                 </div>
                 <div className="muted small">{ch.reason}</div>
+              </li>
+            );
+          }
+          if (item.type === 'note') {
+            return (
+              <li key={`n${item.note.id}`} className="tl tl-note">
+                <div className="tl-head">
+                  <strong>{t('tl.note', { author: item.note.author })}</strong>
+                  <span className="muted small">{when}</span>
+                </div>
+                <p className="tl-note-body">{item.note.body}</p>
+              </li>
+            );
+          }
+          if (item.type === 'task') {
+            return (
+              <li key={`t${item.task.id}`} className="tl tl-task">
+                <div className="tl-head">
+                  <strong>{t('tl.taskDone', { title: item.task.title })}</strong>
+                  <span className="muted small">{when}</span>
+                </div>
+                {item.task.done_by ? <div className="muted small">{item.task.done_by}</div> : null}
               </li>
             );
           }

@@ -1,11 +1,14 @@
 /**
  * Customers: search first (a phone in any spelling, an e-mail, a name), server-side filters
- * and sort kept in the URL, keyset pages of 50 with "load more" (never the whole base), a
- * column chooser and saved views in localStorage.
+ * and sort kept in the URL (every filter of GET /api/customers, a saved segment too), keyset
+ * pages of 50 with "load more" (never the whole base) and the exact total, a column chooser
+ * with the prediction columns, saved views in localStorage, bulk actions on a selection or
+ * on everything matching, CSV export, and "save as segment" into the rule builder.
  */
 import { columnVisibilityFeature, createColumnHelper, tableFeatures, useTable } from '@tanstack/react-table';
 import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react';
 import {
+  ApiError,
   api,
   type CustomerListQuery,
   type CustomerPage,
@@ -17,15 +20,42 @@ import {
   SORT_FIELDS,
   type SortField,
 } from '../api.ts';
+import { CHURN_RISKS, type Condition, type SegmentRules, workbench } from '../api-workbench.ts';
 import { ErrorBox, Loading, PageTitle, SegmentBadge, StatusBadge } from '../components/ui.tsx';
 import { useDebounced, useLoad, useStored } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
 import type { MessageKey } from '../messages.ts';
 import { href, navigate, type Route } from '../router.ts';
+import '../styles/workbench.css';
 
 const PAGE = 50;
 /** Filter keys kept in the URL, in the order they are sent. */
-const FILTERS = ['q', 'status', 'rfm_segment', 'cvm_stage', 'manager_id', 'tag', 'sort', 'r', 'f'] as const;
+const FILTERS = [
+  'q',
+  'segment',
+  'status',
+  'rfm_segment',
+  'cvm_stage',
+  'manager_id',
+  'tag',
+  'sort',
+  'r',
+  'f',
+  'source',
+  'category',
+  'spent_min',
+  'spent_max',
+  'purchases_min',
+  'purchases_max',
+  'last_purchase_after',
+  'last_purchase_before',
+  'next_expected_from',
+  'next_expected_to',
+  'status_since_from',
+  'birthday_month',
+  'churn_risk',
+  'recommended',
+] as const;
 
 const features = tableFeatures({ columnVisibilityFeature });
 const helper = createColumnHelper<typeof features, CustomerSummary>();
@@ -37,6 +67,8 @@ const SORT_OF: Record<string, SortField> = {
   purchases: 'purchases',
   last_purchase_on: 'last_purchase_on',
   next_expected_on: 'next_expected_on',
+  predicted_clv: 'predicted_clv',
+  p_alive: 'p_alive',
 };
 
 const COLUMN_LABELS: Record<string, MessageKey> = {
@@ -60,9 +92,22 @@ const COLUMN_LABELS: Record<string, MessageKey> = {
   tags: 'col.tags',
   source: 'col.source',
   birthday: 'col.birthday',
+  p_alive: 'wb.col.pAlive',
+  predicted_clv: 'wb.col.clv',
+  churn_risk: 'wb.col.risk',
 };
 
-const NUMERIC = new Set(['id', 'r', 'f', 'm', 'purchases', 'revenue', 'cycle_days']);
+const NUMERIC = new Set([
+  'id',
+  'r',
+  'f',
+  'm',
+  'purchases',
+  'revenue',
+  'cycle_days',
+  'p_alive',
+  'predicted_clv',
+]);
 
 const DEFAULT_VISIBILITY: Record<string, boolean> = {
   id: false,
@@ -75,6 +120,9 @@ const DEFAULT_VISIBILITY: Record<string, boolean> = {
   tags: false,
   source: false,
   birthday: false,
+  p_alive: false,
+  predicted_clv: false,
+  churn_risk: false,
 };
 
 interface SavedView {
@@ -99,10 +147,62 @@ function queryOf(route: Route): Record<string, string> {
   return out;
 }
 
+/** The dashboard's RFM cell: exactly one R and one F score. */
 function cellOf(q: Record<string, string>): { r: number; f: number } | null {
-  const r = Number(q.r);
-  const f = Number(q.f);
-  return r >= 1 && r <= 5 && f >= 1 && f <= 5 ? { r, f } : null;
+  if (!/^[1-5]$/.test(q.r ?? '') || !/^[1-5]$/.test(q.f ?? '')) return null;
+  return { r: Number(q.r), f: Number(q.f) };
+}
+
+const dayBefore = (d: string, n: number) =>
+  new Date(Date.parse(`${d}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+
+/**
+ * The list's filters as segment rules, for "save as segment". Search, CVM stage, next due
+ * and status-since have no rule: they are reported as left out.
+ */
+export function rulesOfQuery(q: Record<string, string>): { rules: SegmentRules; leftOut: boolean } {
+  const c: Condition[] = [];
+  const list = (v: string) => v.split(',').filter(Boolean);
+  if (q.status) c.push({ field: 'status', op: 'in', values: list(q.status) as never });
+  if (q.rfm_segment) c.push({ field: 'rfm_segment', op: 'in', values: list(q.rfm_segment) as never });
+  for (const [key, field] of [
+    ['r', 'r_score'],
+    ['f', 'f_score'],
+  ] as const) {
+    const scores = list(q[key] ?? '').map(Number);
+    if (scores.length > 0) c.push({ field, min: Math.min(...scores), max: Math.max(...scores) });
+  }
+  if (q.manager_id)
+    c.push({ field: 'manager', op: 'in', values: [q.manager_id === 'none' ? null : Number(q.manager_id)] });
+  if (q.tag) c.push({ field: 'tag', op: 'has', value: q.tag });
+  if (q.source) c.push({ field: 'source', op: 'in', values: [q.source] });
+  if (q.category) c.push({ field: 'category', op: 'bought', value: q.category });
+  if (q.spent_min || q.spent_max)
+    c.push({
+      field: 'spent',
+      ...(q.spent_min ? { min: q.spent_min } : {}),
+      ...(q.spent_max ? { max: q.spent_max } : {}),
+    });
+  if (q.purchases_min || q.purchases_max)
+    c.push({
+      field: 'purchases',
+      ...(q.purchases_min ? { min: Number(q.purchases_min) } : {}),
+      ...(q.purchases_max ? { max: Number(q.purchases_max) } : {}),
+    });
+  // The list's last-purchase bounds are exclusive; the rule's are inclusive.
+  if (q.last_purchase_after || q.last_purchase_before)
+    c.push({
+      field: 'last_purchase_on',
+      ...(q.last_purchase_after ? { min: dayBefore(q.last_purchase_after, 1) } : {}),
+      ...(q.last_purchase_before ? { max: dayBefore(q.last_purchase_before, -1) } : {}),
+    });
+  if (q.birthday_month) c.push({ field: 'birthday_month', values: [Number(q.birthday_month)] });
+  if (q.churn_risk) c.push({ field: 'churn_risk', values: list(q.churn_risk) as never });
+  if (q.recommended) c.push({ field: 'recommended', value: q.recommended });
+  const leftOut = Boolean(
+    q.q || q.cvm_stage || q.next_expected_from || q.next_expected_to || q.status_since_from,
+  );
+  return { rules: { match: 'all', conditions: c }, leftOut };
 }
 
 export function CustomersPage(props: { route: Route }) {
@@ -145,42 +245,27 @@ export function CustomersPage(props: { route: Route }) {
   const [rows, setRows] = useState<Rows>({ items: [], cursor: null, loading: true, error: null });
   const ctl = useRef<AbortController | null>(null);
 
+  // Every filter is the server's now (the RFM cell too: no more reading pages to find it).
   const fetchPage = async (cursor: string | null, previous: CustomerSummary[]) => {
     ctl.current?.abort();
     const c = new AbortController();
     ctl.current = c;
     setRows({ items: previous, cursor, loading: true, error: null });
-    const params: CustomerListQuery & { r?: number; f?: number } = {
+    const params: CustomerListQuery = {
+      ...(query as CustomerListQuery),
       limit: PAGE,
-      ...(query.q ? { q: query.q } : {}),
-      ...(query.status ? { status: query.status } : {}),
-      ...(query.rfm_segment ? { rfm_segment: query.rfm_segment } : {}),
-      ...(query.cvm_stage ? { cvm_stage: query.cvm_stage } : {}),
-      ...(query.manager_id ? { manager_id: query.manager_id } : {}),
-      ...(query.tag ? { tag: query.tag } : {}),
-      ...(query.sort ? { sort: query.sort } : {}),
-      // Not in the contract yet: sent so a server that knows them narrows the page; the rows
-      // are also checked here, so the list is right either way.
-      ...(cell ? { r: cell.r, f: cell.f } : {}),
+      ...(cursor ? { cursor } : {}),
     };
     try {
-      let items = previous;
-      let next: string | null = cursor;
-      let found = 0;
-      // With a cell filter the server may return rows of other cells of the segment: keep
-      // reading (a few pages at most per click) until enough rows of the cell are found.
-      for (let round = 0; round < (cell ? 8 : 1); round++) {
-        const page: CustomerPage = await api.customers(
-          { ...params, ...(next ? { cursor: next } : {}) },
-          { signal: c.signal },
-        );
-        const fresh = cell ? page.items.filter((x) => x.r === cell.r && x.f === cell.f) : page.items;
-        items = [...items, ...fresh];
-        found += fresh.length;
-        next = page.next_cursor;
-        if (!next || found >= PAGE / 2) break;
+      const page: CustomerPage = await api.customers(params, { signal: c.signal });
+      if (!c.signal.aborted) {
+        setRows({
+          items: [...previous, ...page.items],
+          cursor: page.next_cursor,
+          loading: false,
+          error: null,
+        });
       }
-      if (!c.signal.aborted) setRows({ items, cursor: next, loading: false, error: null });
     } catch (e) {
       if (c.signal.aborted || isAbort(e)) return;
       setRows({
@@ -190,6 +275,64 @@ export function CustomersPage(props: { route: Route }) {
         error: e instanceof Error ? e : new Error(String(e)),
       });
     }
+  };
+
+  // The exact total is a full count (hundreds of ms at a million customers): asked for once
+  // per query, apart from the pages, so rows show as soon as they are read and "load more"
+  // never waits for it. A bulk action asks again (a tag filter's total may have moved).
+  const [total, setTotal] = useState<number | null>(null);
+  const [totalTick, setTotalTick] = useState(0);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the query string is the key
+  useEffect(() => {
+    const c = new AbortController();
+    setTotal(null);
+    api
+      .customers({ ...(query as CustomerListQuery), limit: 1, include_total: 'true' }, { signal: c.signal })
+      .then(
+        (p) => {
+          if (!c.signal.aborted) setTotal(p.total);
+        },
+        () => {
+          // The list works without its total.
+        },
+      );
+    return () => c.abort();
+  }, [queryKey, totalTick]);
+
+  // Selection: ids on screen, or "everything matching" (then the filter is the target).
+  const [selected, setSelected] = useState<Set<number>>(new Set());
+  const [allMatching, setAllMatching] = useState(false);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new query starts a new selection
+  useEffect(() => {
+    setSelected(new Set());
+    setAllMatching(false);
+  }, [queryKey]);
+  const toggle = (id: number, on: boolean) => {
+    const next = new Set(selected);
+    if (on) next.add(id);
+    else next.delete(id);
+    setSelected(next);
+    setAllMatching(false);
+  };
+  const pageIds = rows.items.map((r) => r.id);
+  const pageSelected = pageIds.length > 0 && pageIds.every((id) => selected.has(id));
+
+  const segmentId = query.segment ? Number(query.segment) : null;
+  const segment = useLoad(
+    (signal) => (segmentId ? workbench.segment(segmentId, { signal }) : Promise.resolve(null)),
+    [segmentId],
+  );
+
+  const filterOnly = useMemo(() => {
+    const { sort: _sort, ...rest } = query;
+    return rest;
+  }, [query]);
+
+  const saveAsSegment = () => {
+    const { rules, leftOut } = rulesOfQuery(query);
+    if (segmentId && segment.data)
+      rules.conditions.unshift(...(segment.data.rules.conditions as Condition[]));
+    navigate(href('/segments', { rules: JSON.stringify(rules), ...(leftOut ? { left_out: '1' } : {}) }));
   };
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: the query string is the key
@@ -264,6 +407,21 @@ export function CustomersPage(props: { route: Route }) {
         helper.accessor('tags', { header: t('col.tags'), cell: (c) => c.getValue().join(', ') || '—' }),
         helper.accessor('source', { header: t('col.source'), cell: (c) => c.getValue() ?? '—' }),
         helper.accessor('birthday', { header: t('col.birthday'), cell: (c) => fmt.day(c.getValue()) }),
+        helper.accessor('p_alive', { header: t('wb.col.pAlive'), cell: (c) => fmt.percent(c.getValue(), 0) }),
+        helper.accessor('predicted_clv', {
+          header: t('wb.col.clv'),
+          cell: (c) => {
+            const v = c.getValue();
+            return v ? fmt.money(v, 0) : '—';
+          },
+        }),
+        helper.accessor('churn_risk', {
+          header: t('wb.col.risk'),
+          cell: (c) => {
+            const v = c.getValue();
+            return v ? <span className={`risk risk-${v}`}>{t(`wb.risk.${v}`)}</span> : '—';
+          },
+        }),
       ]),
     [t, tk, fmt, staffName],
   );
@@ -390,9 +548,123 @@ export function CustomersPage(props: { route: Route }) {
             </button>
           ) : null}
         </div>
+        <fieldset className="more-filters">
+          <legend className="visually-hidden">{t('wb.more')}</legend>
+          <div className="filter-grid">
+            <FilterSelect
+              id="f-r"
+              label={t('wb.r')}
+              value={query.r ?? ''}
+              options={['5', '4', '3', '2', '1'].map((v) => [v, v])}
+              onChange={(v) => setFilter('r', v)}
+            />
+            <FilterSelect
+              id="f-f"
+              label={t('wb.f')}
+              value={query.f ?? ''}
+              options={['5', '4', '3', '2', '1'].map((v) => [v, v])}
+              onChange={(v) => setFilter('f', v)}
+            />
+            <FilterSelect
+              id="f-risk"
+              label={t('wb.churnRisk')}
+              value={query.churn_risk ?? ''}
+              options={CHURN_RISKS.map((r) => [r, t(`wb.risk.${r}`)])}
+              onChange={(v) => setFilter('churn_risk', v)}
+            />
+            <FilterSelect
+              id="f-bmonth"
+              label={t('wb.birthdayMonth')}
+              value={query.birthday_month ?? ''}
+              options={Array.from({ length: 12 }, (_, i) => [
+                String(i + 1),
+                fmt.month(`2024-${String(i + 1).padStart(2, '0')}`).replace(/\s*\d{4}.*$/, ''),
+              ])}
+              onChange={(v) => setFilter('birthday_month', v)}
+            />
+            <TextFilter
+              id="f-source"
+              label={t('wb.source')}
+              value={query.source ?? ''}
+              onChange={(v) => setFilter('source', v)}
+            />
+            <TextFilter
+              id="f-category"
+              label={t('wb.category')}
+              value={query.category ?? ''}
+              onChange={(v) => setFilter('category', v)}
+            />
+            <TextFilter
+              id="f-recommended"
+              label={t('wb.recommended')}
+              value={query.recommended ?? ''}
+              onChange={(v) => setFilter('recommended', v)}
+            />
+            <TextFilter
+              id="f-spent-min"
+              label={t('wb.spentMin')}
+              inputMode="decimal"
+              value={query.spent_min ?? ''}
+              onChange={(v) => setFilter('spent_min', v.replace(',', '.'))}
+            />
+            <TextFilter
+              id="f-spent-max"
+              label={t('wb.spentMax')}
+              inputMode="decimal"
+              value={query.spent_max ?? ''}
+              onChange={(v) => setFilter('spent_max', v.replace(',', '.'))}
+            />
+            <TextFilter
+              id="f-purchases-min"
+              label={t('wb.purchasesMin')}
+              inputMode="numeric"
+              value={query.purchases_min ?? ''}
+              onChange={(v) => setFilter('purchases_min', v)}
+            />
+            <TextFilter
+              id="f-purchases-max"
+              label={t('wb.purchasesMax')}
+              inputMode="numeric"
+              value={query.purchases_max ?? ''}
+              onChange={(v) => setFilter('purchases_max', v)}
+            />
+            {(
+              [
+                ['last_purchase_after', 'wb.lastAfter'],
+                ['last_purchase_before', 'wb.lastBefore'],
+                ['next_expected_from', 'wb.nextFrom'],
+                ['next_expected_to', 'wb.nextTo'],
+                ['status_since_from', 'wb.statusSince'],
+              ] as const
+            ).map(([key, label]) => (
+              <div className="field" key={key}>
+                <label htmlFor={`f-${key}`}>{t(label)}</label>
+                <input
+                  id={`f-${key}`}
+                  type="date"
+                  value={query[key] ?? ''}
+                  onChange={(e) => setFilter(key, e.target.value)}
+                />
+              </div>
+            ))}
+          </div>
+        </fieldset>
       </details>
 
       <div className="toolbar">
+        {segmentId ? (
+          <span className="chip" data-testid="segment-filter">
+            {t('wb.segmentChip', { name: segment.data?.name ?? `#${segmentId}` })}
+            <button
+              type="button"
+              className="chip-x"
+              aria-label={t('wb.removeSegment')}
+              onClick={() => setFilter('segment', '')}
+            >
+              ×
+            </button>
+          </span>
+        ) : null}
         {cell ? (
           <span className="chip" data-testid="cell-filter">
             {t('f.cell', { r: cell.r, f: cell.f })}
@@ -436,6 +708,10 @@ export function CustomersPage(props: { route: Route }) {
             {t('views.save')}
           </button>
         </form>
+        <button type="button" className="btn" onClick={saveAsSegment}>
+          {t('wb.saveSegment')}
+        </button>
+        <ExportButton query={query} />
         <details className="column-chooser">
           <summary className="btn">{t('cols.choose')}</summary>
           <fieldset>
@@ -455,10 +731,42 @@ export function CustomersPage(props: { route: Route }) {
         </details>
       </div>
 
+      {selected.size > 0 || allMatching ? (
+        <BulkBar
+          count={allMatching ? (total ?? selected.size) : selected.size}
+          allMatching={allMatching}
+          canSelectAll={!allMatching && pageSelected && (total ?? 0) > selected.size}
+          total={total}
+          staff={staff.data?.items ?? []}
+          onSelectAll={() => setAllMatching(true)}
+          onClear={() => {
+            setSelected(new Set());
+            setAllMatching(false);
+          }}
+          target={() => (allMatching ? { filter: filterOnly } : { ids: [...selected] })}
+          onDone={() => {
+            void fetchPage(null, []);
+            setTotalTick((n) => n + 1);
+          }}
+        />
+      ) : null}
+
       <div className="table-scroll customers-table">
         <table className="data list" aria-describedby="customers-status">
           <thead>
             <tr>
+              <th scope="col" className="select-col">
+                <input
+                  type="checkbox"
+                  aria-label={t('wb.selectPage')}
+                  checked={pageSelected || allMatching}
+                  disabled={pageIds.length === 0}
+                  onChange={(e) => {
+                    setSelected(e.target.checked ? new Set(pageIds) : new Set());
+                    setAllMatching(false);
+                  }}
+                />
+              </th>
               {visibleColumns.map((col) => {
                 const field = SORT_OF[col.id];
                 const label = t(COLUMN_LABELS[col.id] ?? 'col.id');
@@ -490,7 +798,18 @@ export function CustomersPage(props: { route: Route }) {
           </thead>
           <tbody>
             {table.getRowModel().rows.map((row) => (
-              <tr key={row.id}>
+              <tr
+                key={row.id}
+                className={selected.has(row.original.id) || allMatching ? 'selected' : undefined}
+              >
+                <td className="select-col">
+                  <input
+                    type="checkbox"
+                    aria-label={t('wb.select', { name: row.original.name ?? `#${row.original.id}` })}
+                    checked={allMatching || selected.has(row.original.id)}
+                    onChange={(e) => toggle(row.original.id, e.target.checked)}
+                  />
+                </td>
                 {row.getVisibleCells().map((c) => (
                   <td
                     key={c.id}
@@ -513,7 +832,17 @@ export function CustomersPage(props: { route: Route }) {
         ) : null}
         {rows.loading ? <Loading /> : null}
         {!rows.loading && rows.items.length === 0 && !rows.error ? <p>{t('cust.empty')}</p> : null}
-        {rows.items.length > 0 ? <p className="muted">{t('cust.shown', { n: rows.items.length })}</p> : null}
+        {rows.items.length > 0 ? (
+          <p className="muted" data-testid="list-count">
+            {total !== null
+              ? t('wb.total', {
+                  shown: fmt.number(rows.items.length),
+                  total: fmt.number(total),
+                  count: total,
+                })
+              : t('cust.shown', { n: rows.items.length })}
+          </p>
+        ) : null}
         {!rows.loading && rows.cursor ? (
           <button type="button" className="btn" onClick={() => void fetchPage(rows.cursor, rows.items)}>
             {t('cust.more')}
@@ -580,5 +909,168 @@ function TagFilter(props: { value: string; onChange(v: string): void }) {
         }}
       />
     </div>
+  );
+}
+
+function TextFilter(props: {
+  id: string;
+  label: string;
+  value: string;
+  inputMode?: 'decimal' | 'numeric';
+  onChange(v: string): void;
+}) {
+  const [v, setV] = useState(props.value);
+  useEffect(() => setV(props.value), [props.value]);
+  return (
+    <div className="field">
+      <label htmlFor={props.id}>{props.label}</label>
+      <input
+        id={props.id}
+        value={v}
+        size={10}
+        inputMode={props.inputMode}
+        onChange={(e) => setV(e.target.value)}
+        onBlur={() => v.trim() !== props.value && props.onChange(v.trim())}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') {
+            e.preventDefault();
+            props.onChange(v.trim());
+          }
+        }}
+      />
+    </div>
+  );
+}
+
+function ExportButton(props: { query: Record<string, string> }) {
+  const { t } = useI18n();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<Error | null>(null);
+  return (
+    <>
+      <button
+        type="button"
+        className="btn"
+        disabled={busy}
+        onClick={async () => {
+          setBusy(true);
+          setError(null);
+          try {
+            await workbench.exportCsv(props.query);
+          } catch (e) {
+            setError(e instanceof Error ? e : new Error(String(e)));
+          } finally {
+            setBusy(false);
+          }
+        }}
+      >
+        {busy ? t('wb.exporting') : t('wb.export')}
+      </button>
+      {error ? <ErrorBox error={error} /> : null}
+    </>
+  );
+}
+
+type BulkAction = 'assign_manager' | 'add_tag' | 'remove_tag';
+
+function BulkBar(props: {
+  count: number;
+  allMatching: boolean;
+  canSelectAll: boolean;
+  total: number | null;
+  staff: { id: number; name: string }[];
+  onSelectAll(): void;
+  onClear(): void;
+  target(): { ids: number[] } | { filter: Record<string, string> };
+  onDone(): void;
+}) {
+  const { t, fmt } = useI18n();
+  const [action, setAction] = useState<BulkAction>('add_tag');
+  const [tag, setTag] = useState('');
+  const [manager, setManager] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<string | null>(null);
+  const [error, setError] = useState<Error | null>(null);
+
+  const apply = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    setResult(null);
+    try {
+      const r = await workbench.bulk({
+        ...props.target(),
+        action,
+        ...(action === 'assign_manager'
+          ? { manager_id: manager === 'none' ? null : Number(manager) }
+          : { tag: tag.trim() }),
+      });
+      setResult(t('wb.done', { changed: fmt.number(r.changed), matched: fmt.number(r.matched) }));
+      props.onDone();
+    } catch (err) {
+      setError(err instanceof ApiError || err instanceof Error ? err : new Error(String(err)));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const ready = action === 'assign_manager' ? manager !== '' : tag.trim() !== '';
+
+  return (
+    <section className="bulk-bar" aria-label={t('wb.bulk')}>
+      <p className="bulk-count" aria-live="polite">
+        {props.allMatching
+          ? t('wb.allSelected', {
+              total: fmt.number(props.total ?? props.count),
+              count: props.total ?? props.count,
+            })
+          : t('wb.selected', { n: props.count })}
+        {props.canSelectAll && props.total !== null ? (
+          <button type="button" className="btn btn-quiet" onClick={props.onSelectAll}>
+            {t('wb.selectAll', { total: fmt.number(props.total), count: props.total })}
+          </button>
+        ) : null}
+        <button type="button" className="btn btn-quiet" onClick={props.onClear}>
+          {t('wb.clearSelection')}
+        </button>
+      </p>
+      <form className="bulk-form" onSubmit={apply}>
+        <div className="field">
+          <label htmlFor="bulk-action">{t('wb.bulk')}</label>
+          <select id="bulk-action" value={action} onChange={(e) => setAction(e.target.value as BulkAction)}>
+            <option value="add_tag">{t('wb.addTag')}</option>
+            <option value="remove_tag">{t('wb.removeTag')}</option>
+            <option value="assign_manager">{t('wb.assign')}</option>
+          </select>
+        </div>
+        {action === 'assign_manager' ? (
+          <div className="field">
+            <label htmlFor="bulk-manager">{t('wb.assignTo')}</label>
+            <select id="bulk-manager" value={manager} onChange={(e) => setManager(e.target.value)}>
+              <option value="" />
+              {props.staff.map((s) => (
+                <option key={s.id} value={String(s.id)}>
+                  {s.name}
+                </option>
+              ))}
+              <option value="none">{t('wb.unassign')}</option>
+            </select>
+          </div>
+        ) : (
+          <div className="field">
+            <label htmlFor="bulk-tag">{t('wb.tagName')}</label>
+            <input id="bulk-tag" value={tag} maxLength={100} onChange={(e) => setTag(e.target.value)} />
+          </div>
+        )}
+        <button type="submit" className="btn btn-primary" disabled={busy || !ready}>
+          {t('wb.apply')}
+        </button>
+      </form>
+      {result ? (
+        <p className="bulk-result" role="status">
+          {result}
+        </p>
+      ) : null}
+      {error ? <ErrorBox error={error} /> : null}
+    </section>
   );
 }

@@ -1,9 +1,11 @@
 /**
  * Dashboard: the starting point ("точка А") for a period — primary vs repeat sales, the KPI
  * tiles against the previous period, the repeat-share trend, the lifecycle funnel, the RFM map,
- * cohort retention, and who to contact today.
+ * cohort retention, who to contact today, and the forecast (expected repeat revenue in the next
+ * 90 days with its interval, high value at risk), each a click away from the customer list.
  */
-import { useMemo } from 'react';
+import '../styles/predict.css';
+import { useMemo, useState } from 'react';
 import {
   api,
   type CohortReport,
@@ -15,6 +17,7 @@ import {
   type SegmentCounts,
   type TrendReport,
 } from '../api.ts';
+import { customersHref, predictApi } from '../api-predict.ts';
 import { heat, PRIMARY_SALES, REPEAT_SALES, STATUS_COLORS } from '../colors.ts';
 import { Chart, type ChartOption } from '../components/Chart.tsx';
 import { ErrorBox, Loading, PageTitle, StatusBadge } from '../components/ui.tsx';
@@ -119,6 +122,8 @@ export function DashboardPage() {
       ) : reports.loading ? (
         <Loading />
       ) : null}
+
+      <PredictionWidgets />
 
       <div className="grid-2 top">
         <section className="card">
@@ -605,17 +610,26 @@ function Cohorts(props: { report: CohortReport }) {
 
 function ContactToday(props: { today: string }) {
   const { t, fmt } = useI18n();
-  const until = addDays(props.today, 5);
+  // Due within 5 days: the server filters by the next expected day; the total is its count.
+  const dueQuery = {
+    status: 'newbie,fan',
+    next_expected_from: props.today,
+    next_expected_to: addDays(props.today, 5),
+    sort: 'next_expected_on',
+  } as const;
+  // Newly sleeping: fell asleep in the last 7 days (the status changed on or after that day).
+  const sleepingQuery = {
+    status: 'sleeping',
+    status_since_from: addDays(props.today, -7),
+    sort: '-last_purchase_on',
+  } as const;
   const due = useLoad(
-    (signal) => api.customers({ status: 'newbie,fan', sort: 'next_expected_on', limit: 100 }, { signal }),
-    [],
+    (signal) => api.customers({ ...dueQuery, limit: 6, include_total: 'true' }, { signal }),
+    [props.today],
   );
   const sleeping = useLoad(
-    (signal) => api.customers({ status: 'sleeping', sort: '-last_purchase_on', limit: 6 }, { signal }),
-    [],
-  );
-  const dueSoon = (due.data?.items ?? []).filter(
-    (c) => c.next_expected_on !== null && c.next_expected_on >= props.today && c.next_expected_on <= until,
+    (signal) => api.customers({ ...sleepingQuery, limit: 6, include_total: 'true' }, { signal }),
+    [props.today],
   );
   return (
     <section className="card contact" aria-labelledby="contact-title">
@@ -626,31 +640,34 @@ function ContactToday(props: { today: string }) {
         <div>
           <h3 className="sub-title">
             {t('contact.due')}
-            {dueSoon.length ? <span className="count">{dueSoon.length}</span> : null}
+            {due.data?.total ? <span className="count">{due.data.total}</span> : null}
           </h3>
           {due.error ? <ErrorBox error={due.error} /> : null}
           {due.loading ? <Loading /> : null}
           {due.data ? (
             <ContactList
-              items={dueSoon.slice(0, 6)}
+              items={due.data.items}
               note={(c) => t('contact.dueOn', { day: fmt.day(c.next_expected_on) })}
-              more={
-                dueSoon.length > 6
-                  ? href('/customers', { status: 'newbie,fan', sort: 'next_expected_on' })
-                  : null
-              }
+              more={(due.data.total ?? 0) > due.data.items.length ? href('/customers', dueQuery) : null}
             />
           ) : null}
         </div>
         <div>
-          <h3 className="sub-title">{t('contact.sleeping')}</h3>
+          <h3 className="sub-title">
+            {t('contact.sleeping')}
+            {sleeping.data?.total ? <span className="count">{sleeping.data.total}</span> : null}
+          </h3>
           {sleeping.error ? <ErrorBox error={sleeping.error} /> : null}
           {sleeping.loading ? <Loading /> : null}
           {sleeping.data ? (
             <ContactList
               items={sleeping.data.items}
               note={(c) => t('contact.lastOn', { day: fmt.day(c.last_purchase_on) })}
-              more={href('/customers', { status: 'sleeping', sort: '-last_purchase_on' })}
+              more={
+                (sleeping.data.total ?? 0) > sleeping.data.items.length
+                  ? href('/customers', sleepingQuery)
+                  : null
+              }
             />
           ) : null}
         </div>
@@ -688,5 +705,108 @@ function ContactList(props: {
         </a>
       ) : null}
     </>
+  );
+}
+
+/**
+ * The forecast widgets: expected repeat revenue over the next 90 days (with its 90 % interval
+ * when the whole base is shown) and "high value at risk" (churn risk high, with a CLV if still
+ * active in the workspace's top fifth), each linking to the customer list filtered and sorted the same way. With too
+ * little data they say so, with the reason, instead of showing numbers.
+ */
+function PredictionWidgets() {
+  const { t, fmt } = useI18n();
+  const summary = useLoad((signal) => predictApi.summary({ signal }), []);
+  const [busy, setBusy] = useState(false);
+  const [refitError, setRefitError] = useState<string | null>(null);
+  const refit = async () => {
+    setBusy(true);
+    setRefitError(null);
+    try {
+      await predictApi.refit();
+      summary.reload();
+    } catch (e) {
+      setRefitError((e as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const s = summary.data;
+  const atRiskHref = customersHref({ churn_risk: 'high', sort: 'predicted_clv', dir: 'desc' });
+  const valueHref = customersHref({ sort: 'predicted_clv', dir: 'desc' });
+  const refitButton = (
+    <button type="button" className="secondary" onClick={refit} disabled={busy}>
+      {busy ? t('predict.dash.refitting') : t('predict.dash.refit')}
+    </button>
+  );
+  if (summary.error) return <ErrorBox error={summary.error} retry={summary.reload} />;
+  if (!s) return summary.loading ? <Loading /> : null;
+  if (s.status !== 'model') {
+    return (
+      <section className="card predict-widgets" aria-label={t('predict.dash.revenue')}>
+        <p className="muted">
+          {s.status === 'none' ? t('predict.dash.none') : t('predict.dash.rules', { reason: s.reason ?? '' })}
+        </p>
+        <div className="predict-actions">{refitButton}</div>
+        {refitError ? <p className="error small">{refitError}</p> : null}
+      </section>
+    );
+  }
+  const rev = s.expected_repeat_revenue_90d;
+  const hv = s.high_value_at_risk;
+  return (
+    <section className="predict-widgets" aria-label={t('predict.dash.revenue')}>
+      <ul className="tiles">
+        <li className="tile tile-wide">
+          <span className="tile-label">{t('predict.dash.revenue')}</span>
+          <span className="tile-value">
+            <a href={valueHref}>{rev ? fmt.money(rev.estimate, 0) : '—'}</a>
+          </span>
+          <span className="tile-foot muted">
+            {rev?.low && rev.high
+              ? t('predict.dash.band', { low: fmt.money(rev.low, 0), high: fmt.money(rev.high, 0) })
+              : s.scope === 'manager'
+                ? t('predict.dash.noBand')
+                : ''}
+          </span>
+          {s.expected_repeat_purchases_90d ? (
+            <span className="tile-foot muted">
+              {t('predict.dash.purchases', { n: fmt.number(s.expected_repeat_purchases_90d.estimate, 0) })}
+            </span>
+          ) : null}
+        </li>
+        <li className="tile tile-wide">
+          <span className="tile-label">{t('predict.dash.atRisk')}</span>
+          <span className="tile-value">
+            <a href={atRiskHref}>
+              {t('predict.dash.atRiskText', {
+                count: fmt.number(hv.customers, 0),
+                value: fmt.money(hv.value_if_active, 0),
+              })}
+            </a>
+          </span>
+          <span className="tile-foot muted">
+            {t('predict.dash.atRiskRule', {
+              min: hv.min_value_if_active ? fmt.money(hv.min_value_if_active, 0) : '—',
+            })}
+          </span>
+          <span className="tile-foot">
+            <a href={atRiskHref}>{t('predict.dash.open')}</a>
+          </span>
+        </li>
+      </ul>
+      <div className="predict-actions muted small">
+        <span>{s.as_of ? t('predict.dash.fitted', { day: fmt.day(s.as_of) }) : null}</span>
+        {s.reason ? (
+          // A model note (e.g. bounded dropout), technical: one click away rather than in the way.
+          <details>
+            <summary>{t('predict.dash.about')}</summary>
+            {s.reason}
+          </details>
+        ) : null}
+        {refitButton}
+      </div>
+      {refitError ? <p className="error small">{refitError}</p> : null}
+    </section>
   );
 }

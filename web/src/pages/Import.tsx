@@ -17,62 +17,6 @@ import type { MessageKey } from '../messages.ts';
 
 type Kind = 'orders' | 'customers';
 
-/**
- * The fields a column can map to, as the importer knows them (src/core/import/headers.ts).
- * Not in the API contract yet: see web/README.md.
- */
-const FIELDS: Record<Kind, string[]> = {
-  orders: [
-    'ordered_at',
-    'time',
-    'amount',
-    'phone',
-    'email',
-    'name',
-    'customer_external_id',
-    'external_id',
-    'status',
-    'item',
-    'sku',
-    'category',
-    'quantity',
-    'price',
-    'staff',
-    'branch',
-    'cost',
-    'channel',
-    'source',
-    'birthday',
-    'telegram',
-    'whatsapp',
-    'vk',
-    'max',
-    'cancelled_at',
-    'refunded_amount',
-  ],
-  customers: [
-    'name',
-    'first_name',
-    'last_name',
-    'phone',
-    'email',
-    'external_id',
-    'birthday',
-    'gender',
-    'source',
-    'need',
-    'preferred_channel',
-    'manager',
-    'tags',
-    'note',
-    'telegram',
-    'whatsapp',
-    'vk',
-    'max',
-    'created_at',
-  ],
-};
-
 const DATE_FORMATS = ['auto', 'DD.MM.YYYY', 'MM/DD/YYYY', 'YYYY-MM-DD'] as const;
 type DateFormat = (typeof DATE_FORMATS)[number];
 
@@ -228,7 +172,7 @@ export function ImportPage() {
                   setKind(k);
                   setAssign((a) =>
                     Object.fromEntries(
-                      Object.entries(a).map(([h, f]) => [h, FIELDS[k].includes(f) ? f : '']),
+                      Object.entries(a).map(([h, f]) => [h, preview.fields[k].includes(f) ? f : '']),
                     ),
                   );
                 }}
@@ -287,7 +231,7 @@ export function ImportPage() {
                         }}
                       >
                         <option value="">{t('imp.ignore')}</option>
-                        {FIELDS[kind].map((f) => (
+                        {preview.fields[kind].map((f) => (
                           <option key={f} value={f}>
                             {t(`field.${f}` as MessageKey)}
                           </option>

@@ -5,6 +5,7 @@
 import { type FormEvent, useMemo, useState } from 'react';
 import { ApiError, api, type Settings } from '../api.ts';
 import { LangSwitch } from '../components/LangSwitch.tsx';
+import { SettingsTabs } from '../components/SettingsTabs.tsx';
 import { PageTitle } from '../components/ui.tsx';
 import { useI18n } from '../i18n.tsx';
 import { useWorkspace } from '../workspace.tsx';
@@ -146,6 +147,7 @@ export function SettingsPage() {
   return (
     <div className="settings">
       <PageTitle title={t('set.title')}>{t('set.title')}</PageTitle>
+      <SettingsTabs />
       <form className="card settings-form" onSubmit={submit} aria-labelledby="business-title">
         <h2 id="business-title" className="card-title">
           {t('set.business')}
@@ -311,13 +313,12 @@ export function SettingsPage() {
         </div>
       </form>
 
-      <section className="card" aria-labelledby="session-title">
-        <h2 id="session-title" className="card-title">
-          {t('set.session')}
+      <section className="card" aria-labelledby="lang-title">
+        <h2 id="lang-title" className="card-title">
+          {t('lang.label')}
         </h2>
-        <p className="notice">{t('set.sessionText')}</p>
         <p>
-          {t('lang.label')}: <LangSwitch quiet={false} />
+          <LangSwitch quiet={false} />
         </p>
       </section>
     </div>

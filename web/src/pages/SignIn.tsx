@@ -1,37 +1,44 @@
 /**
- * TEMPORARY: sign in with an API key (kept in sessionStorage) until e-mail + password sign-in
- * (better-auth) lands. The key is checked against GET /api/settings before it is kept.
+ * Sign in with e-mail and password. better-auth sets the httpOnly session cookie; the page then
+ * asks GET /api/me who that is and hands the caller to the app.
  */
 import { type FormEvent, useEffect, useRef, useState } from 'react';
-import { ApiError, api, type Settings } from '../api.ts';
+import { ApiError } from '../api.ts';
+import { authApi, type MeView } from '../api-auth.ts';
 import { LangSwitch } from '../components/LangSwitch.tsx';
 import { useI18n } from '../i18n.tsx';
-import { DEFAULT_SETTINGS } from '../workspace.tsx';
+import '../styles/auth.css';
 
-export function SignInPage(props: { expired: boolean; onSignedIn(key: string, settings: Settings): void }) {
+export function SignInPage(props: { expired: boolean; onSignedIn(me: MeView): void }) {
   const { t } = useI18n();
-  const [key, setKey] = useState('');
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [show, setShow] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const input = useRef<HTMLInputElement>(null);
+  const emailInput = useRef<HTMLInputElement>(null);
+  const passwordInput = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
-    document.title = `${t('signin.title')}`;
-    input.current?.focus();
+    document.title = t('auth.title');
+    emailInput.current?.focus();
   }, [t]);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    const k = key.trim();
-    if (!k) return;
     setBusy(true);
     setError(null);
     try {
-      props.onSignedIn(k, await api.checkKey(k));
+      await authApi.signIn(email.trim(), password);
+      const me = await authApi.currentUser();
+      if (!me) throw new ApiError(401, 'unauthorized', t('auth.wrong'), null);
+      props.onSignedIn(me);
     } catch (err) {
-      // A key without settings:read is still a valid key.
-      if (err instanceof ApiError && err.status === 403) props.onSignedIn(k, DEFAULT_SETTINGS);
-      else setError(t('signin.bad', { message: err instanceof Error ? err.message : String(err) }));
+      if (err instanceof ApiError && [400, 401, 422].includes(err.status)) setError(t('auth.wrong'));
+      else if (err instanceof ApiError && err.status === 429) setError(t('auth.tooMany'));
+      else setError(t('auth.failed', { message: err instanceof Error ? err.message : String(err) }));
+      setPassword('');
+      passwordInput.current?.focus();
     } finally {
       setBusy(false);
     }
@@ -41,44 +48,56 @@ export function SignInPage(props: { expired: boolean; onSignedIn(key: string, se
     <main id="main" className="signin">
       <div className="signin-card">
         <div className="signin-head">
-          <h1>{t('signin.title')}</h1>
+          <h1>{t('auth.title')}</h1>
           <LangSwitch />
         </div>
         <p className="muted">{t('app.tagline')}</p>
-        <p className="notice" id="signin-temporary">
-          {t('signin.temporary')}
-        </p>
         {props.expired ? (
-          <p className="error" role="alert">
-            {t('signin.expired')}
+          <p className="notice" role="status">
+            {t('auth.expired')}
           </p>
         ) : null}
-        <form onSubmit={submit} aria-describedby="signin-temporary">
-          <label htmlFor="api-key">{t('signin.key')}</label>
+        <form onSubmit={submit} noValidate={false} aria-describedby={error ? 'signin-error' : undefined}>
+          <label htmlFor="signin-email">{t('auth.email')}</label>
           <input
-            ref={input}
-            id="api-key"
-            name="api-key"
-            type="password"
-            autoComplete="off"
+            ref={emailInput}
+            id="signin-email"
+            name="email"
+            type="email"
+            inputMode="email"
+            autoComplete="username"
+            autoCapitalize="none"
             spellCheck={false}
-            value={key}
-            onChange={(e) => setKey(e.target.value)}
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
             aria-invalid={error ? true : undefined}
-            aria-describedby={error ? 'signin-error' : 'signin-hint'}
             required
           />
+          <label htmlFor="signin-password">{t('auth.password')}</label>
+          <input
+            ref={passwordInput}
+            id="signin-password"
+            name="password"
+            type={show ? 'text' : 'password'}
+            autoComplete="current-password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            aria-invalid={error ? true : undefined}
+            required
+          />
+          <label className="check auth-show">
+            <input type="checkbox" checked={show} onChange={(e) => setShow(e.target.checked)} />
+            {t('auth.showPassword')}
+          </label>
           {error ? (
             <p className="field-error" id="signin-error" role="alert">
               {error}
             </p>
           ) : null}
-          <p className="hint" id="signin-hint">
-            {t('signin.hint')}
-          </p>
           <button type="submit" className="btn btn-primary" disabled={busy}>
-            {busy ? t('signin.checking') : t('signin.submit')}
+            {busy ? t('auth.signingIn') : t('auth.submit')}
           </button>
+          <p className="hint">{t('auth.hint')}</p>
         </form>
       </div>
     </main>

@@ -1,0 +1,120 @@
+/**
+ * Performance work with visible behaviour (migration 0008_search):
+ * - name search by a fragment goes through the trigram index and stays case-insensitive,
+ *   Cyrillic included;
+ * - a computed report is reused until the data under it changes (report_versions triggers),
+ *   and is computed again right after an order, a cancellation, a target or a manager change.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { openTestApi, order, type TestApi, type Workspace } from './support.ts';
+
+let api: TestApi;
+let ws: Workspace;
+beforeAll(async () => {
+  api = await openTestApi();
+  ws = await api.workspace();
+});
+afterAll(async () => {
+  await api.close();
+});
+
+const names = async (q: string): Promise<string[]> => {
+  const res = await ws.owner.get(`/api/customers?q=${encodeURIComponent(q)}`);
+  expect(res.status).toBe(200);
+  // Sorted here: the database's collation decides where upper case goes.
+  return res.body.items.map((c: { name: string }) => c.name).sort();
+};
+
+describe('name search', () => {
+  beforeAll(async () => {
+    let phone = 1000;
+    for (const name of [
+      'Анна Иванова',
+      'АННА СМИРНОВА',
+      'Ёлкина Алёна',
+      'Joan O_Brien',
+      'John 100% Smith',
+      'Пётр',
+    ]) {
+      const r = await ws.owner.post('/api/customers', { name, phone: `+7916444${phone++}` });
+      expect(r.status).toBe(201);
+    }
+  });
+
+  test('finds a fragment anywhere in the name, in any case, Cyrillic included', async () => {
+    expect(await names('анна')).toEqual(['Анна Иванова', 'АННА СМИРНОВА'].sort());
+    expect(await names('ИВАНОВ')).toEqual(['Анна Иванова']);
+    expect(await names('сМиРн')).toEqual(['АННА СМИРНОВА']);
+    expect(await names('ёлк')).toEqual(['Ёлкина Алёна']);
+    expect(await names('алёна')).toEqual(['Ёлкина Алёна']);
+    expect(await names('smith')).toEqual(['John 100% Smith']);
+    // Fragments shorter than a trigram still match (the index is not the only way in).
+    expect(await names('тр')).toEqual(['Пётр']);
+    expect(await names('нет такого')).toEqual([]);
+  });
+
+  test('treats % and _ in the search text literally', async () => {
+    expect(await names('100%')).toEqual(['John 100% Smith']);
+    expect(await names('o_b')).toEqual(['Joan O_Brien']);
+    expect(await names('%')).toEqual(['John 100% Smith']);
+  });
+
+  test('the name index exists on both databases', async () => {
+    const rows = await api.db.db.query<{ indexdef: string }>(
+      `SELECT indexdef FROM pg_indexes WHERE indexname = 'customers_name_trgm_idx'`,
+    );
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.indexdef).toMatch(/gin \(name gin_trgm_ops\)/);
+  });
+});
+
+describe('report cache', () => {
+  const kpis = async () => {
+    const res = await ws.owner.get('/api/reports/kpis?from=2025-01-01&to=2025-04-01&as_of=2025-03-31');
+    expect(res.status).toBe(200);
+    return res.body.kpis as { orders: number; revenue: { amount: string } };
+  };
+  const version = async () =>
+    (
+      await api.db.db.query<{ version: number }>(
+        'SELECT version FROM report_versions WHERE workspace_id = $1',
+        [ws.id],
+      )
+    )[0]?.version ?? 0;
+
+  test('is recomputed right after each change the report depends on', async () => {
+    await ws.orders([order('r1', 'rc-a', '2025-01-10', 1000)], '2025-03-31');
+    expect((await kpis()).orders).toBe(1);
+    const v1 = await version();
+    // The same request again: served under the same version.
+    expect((await kpis()).orders).toBe(1);
+    expect(await version()).toBe(v1);
+
+    await ws.orders([order('r2', 'rc-b', '2025-02-10', 500)], '2025-03-31');
+    expect(await version()).toBeGreaterThan(v1);
+    expect(await kpis()).toMatchObject({ orders: 2, revenue: { amount: '1500.00' } });
+
+    // A cancellation (an UPDATE of an order) moves the version too.
+    const list = await ws.owner.get('/api/customers?q=rc-b');
+    const id = list.body.items[0].id as number;
+    const card = await ws.owner.get(`/api/customers/${id}`);
+    const orderId = card.body.timeline.find((t: { type: string }) => t.type === 'order').order.id as number;
+    const cancel = await ws.owner.post(`/api/orders/${orderId}/cancel`, {});
+    expect(cancel.status).toBe(200);
+    expect(await kpis()).toMatchObject({ orders: 1, revenue: { amount: '1000.00' } });
+  });
+
+  test('follows targets and settings', async () => {
+    const before = await ws.owner.get('/api/reports/kpis?from=2025-01-01&to=2025-04-01&as_of=2025-03-31');
+    const t = await ws.owner.put('/api/targets', {
+      targets: [{ metric: 'orders', value: 10, deadline: '2025-12-31' }],
+    });
+    expect(t.status).toBe(200);
+    const after = await ws.owner.get('/api/reports/kpis?from=2025-01-01&to=2025-04-01&as_of=2025-03-31');
+    expect(after.body.targets.length).toBe(before.body.targets.length + 1);
+    const margin = await ws.owner.patch('/api/settings', { margin: 0.55 });
+    expect(margin.status).toBe(200);
+    const again = await ws.owner.get('/api/reports/kpis?from=2025-01-01&to=2025-04-01&as_of=2025-03-31');
+    expect(again.body.ltv.p).toBe(0.55);
+  });
+});
