@@ -14,13 +14,14 @@ import { readEnv } from './config.ts';
 import type { MessagingDeps } from './http/routes/messaging.ts';
 import { startServer } from './http/server.ts';
 import { dailyRefresh } from './jobs/daily-refresh.ts';
+import { dashboardWarm } from './jobs/dashboard-warm.ts';
 import { type Delivery, startDelivery } from './jobs/delivery.ts';
 import { nightlyRefit } from './jobs/nightly-refit.ts';
 import { startScheduler } from './jobs/scheduler.ts';
 import { webhookDelivery } from './jobs/webhook-delivery.ts';
 
 /** The periodic jobs of the serving process; each is idempotent. */
-export const JOBS = [dailyRefresh, nightlyRefit, webhookDelivery];
+export const JOBS = [dailyRefresh, nightlyRefit, webhookDelivery, dashboardWarm];
 
 /** The repository (or installed package) root: dist/web and web/ live here. */
 const ROOT = fileURLToPath(new URL('../', import.meta.url));

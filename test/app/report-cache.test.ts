@@ -4,7 +4,7 @@
  * requests, and stale-while-refreshing only for expensive reports.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { cachedReport } from '../../src/app/api/report-cache.ts';
+import { cachedReport, forgetReportsInMemory } from '../../src/app/api/report-cache.ts';
 import { openTestDatabase, type TestDatabase } from '../support/db.ts';
 
 let db: TestDatabase;
@@ -100,5 +100,51 @@ describe('cachedReport', () => {
     await expect(cachedReport(db.db, ws, 'k', compute)).rejects.toThrow('boom');
     fail = false;
     expect(await cachedReport(db.db, ws, 'k', compute)).toBe('ok');
+  });
+
+  test('a restart starts warm: the kept report is read, not computed again', async () => {
+    const ws = await db.workspace('cache');
+    let runs = 0;
+    const compute = async () => ({ runs: ++runs, money: [{ cents: 1234 }], day: '2026-01-31' });
+    const first = await cachedReport(db.db, ws, 'restart', compute);
+    forgetReportsInMemory(db.db);
+    const again = await cachedReport(db.db, ws, 'restart', compute);
+    expect(runs).toBe(1);
+    expect(again).toEqual(first);
+    // Held in memory again from there on.
+    expect(await cachedReport(db.db, ws, 'restart', compute)).toBe(again);
+    // Another workspace's kept report is not this one's.
+    const other = await db.workspace('cache');
+    expect(await cachedReport(db.db, other, 'restart', compute)).toEqual({ ...first, runs: 2 });
+  });
+
+  test('a kept report of an older version is computed again after a restart', async () => {
+    const ws = await db.workspace('cache');
+    let runs = 0;
+    const compute = async () => ++runs;
+    expect(await cachedReport(db.db, ws, 'k', compute)).toBe(1);
+    await write(ws, 'r1');
+    forgetReportsInMemory(db.db);
+    expect(await cachedReport(db.db, ws, 'k', compute)).toBe(2);
+    // …and the newer one is what the next start finds.
+    forgetReportsInMemory(db.db);
+    expect(await cachedReport(db.db, ws, 'k', compute)).toBe(2);
+    expect(runs).toBe(2);
+  });
+
+  test('an expensive kept report is served stale after a restart and refreshed behind it', async () => {
+    const ws = await db.workspace('cache');
+    let value = 'before';
+    const compute = async () => {
+      await new Promise((r) => setTimeout(r, 30));
+      return value;
+    };
+    const opts = { staleAfterMs: 10 };
+    expect(await cachedReport(db.db, ws, 'k', compute, opts)).toBe('before');
+    value = 'after';
+    await write(ws, 'e1');
+    forgetReportsInMemory(db.db);
+    expect(await cachedReport(db.db, ws, 'k', compute, opts)).toBe('before');
+    await expect.poll(() => cachedReport(db.db, ws, 'k', compute, opts), { timeout: 5_000 }).toBe('after');
   });
 });

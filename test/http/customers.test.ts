@@ -167,6 +167,34 @@ describe('authentication and roles', () => {
     expect(revoked.body.error.message).toMatch(/revoked/);
   });
 
+  test('a key is marked used by a request with its secret, not by a wrong secret or after revocation', async () => {
+    const ws = await api.workspace();
+    const created = await ws.owner.post('/api/keys', { name: 'till', role: 'viewer' });
+    expect(created.status).toBe(201);
+    const id = created.body.key.id as number;
+    const lastUsed = async () =>
+      (await ws.owner.get('/api/keys')).body.items.find((k: { id: number }) => k.id === id).last_used_at;
+    const call = (token: string) =>
+      api.app.request('/api/customers', { headers: { Authorization: `Bearer ${token}` } });
+    const token = created.body.token as string;
+    const wrong = `${token.slice(0, -4)}${token.endsWith('AAAA') ? 'BBBB' : 'AAAA'}`;
+    expect((await call(wrong)).status).toBe(401);
+    expect(await lastUsed()).toBeNull();
+    expect((await call(token)).status).toBe(200);
+    const first = await lastUsed();
+    expect(first).not.toBeNull();
+    // Written at most once a minute: a second request leaves it.
+    expect((await call(token)).status).toBe(200);
+    expect(await lastUsed()).toBe(first);
+    await api.db.db.query(`UPDATE api_keys SET last_used_at = now() - interval '2 minutes' WHERE id = $1`, [
+      id,
+    ]);
+    const aged = await lastUsed();
+    expect((await ws.owner.del(`/api/keys/${id}`)).status).toBe(200);
+    expect((await call(token)).status).toBe(401);
+    expect(await lastUsed()).toBe(aged);
+  });
+
   test('POST /api/keys returns the token once; scopes narrow the role; only owners manage keys', async () => {
     const ws = await api.workspace();
     const created = await ws.owner.post('/api/keys', {

@@ -3,9 +3,15 @@
  * - name search by a fragment goes through the trigram index and stays case-insensitive,
  *   Cyrillic included;
  * - a computed report is reused until the data under it changes (report_versions triggers),
- *   and is computed again right after an order, a cancellation, a target or a manager change.
+ *   and is computed again right after an order, a cancellation, a target or a manager change;
+ * - computed reports survive a restart (report_cache), and the warm-up computes exactly the
+ *   reports the dashboard asks for (same periods, same keys).
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { forgetReportsInMemory } from '../../src/app/api/report-cache.ts';
+import { warmDashboards } from '../../src/app/api/warm-dashboard.ts';
+import { todayIn } from '../../src/app/clock.ts';
+import { DEFAULT_DASHBOARD_MONTHS, dashboardPeriods } from '../../src/core/dashboard-periods.ts';
 import { openTestApi, order, type TestApi, type Workspace } from './support.ts';
 
 let api: TestApi;
@@ -116,5 +122,56 @@ describe('report cache', () => {
     expect(margin.status).toBe(200);
     const again = await ws.owner.get('/api/reports/kpis?from=2025-01-01&to=2025-04-01&as_of=2025-03-31');
     expect(again.body.ltv.p).toBe(0.55);
+  });
+});
+
+describe('dashboard reports across a restart', () => {
+  /** What the dashboard page requests on its first screen (web/src/pages/Dashboard.tsx). */
+  const dashboardPaths = async (w: Workspace): Promise<string[]> => {
+    const settings = await w.owner.get('/api/settings');
+    const p = dashboardPeriods(todayIn(settings.body.timezone as string), DEFAULT_DASHBOARD_MONTHS);
+    return [
+      `/api/reports/kpis?from=${p.current.from}&to=${p.current.to}`,
+      `/api/reports/kpis?from=${p.previous.from}&to=${p.previous.to}`,
+      `/api/reports/trend?from=${p.trend.from}&to=${p.trend.to}`,
+      '/api/reports/cohorts',
+      '/api/segments',
+    ];
+  };
+  const kept = async (id: number) =>
+    api.db.db.query<{ key_hash: string; version: number; computed_at: Date }>(
+      'SELECT key_hash, version, computed_at FROM report_cache WHERE workspace_id = $1 ORDER BY key_hash',
+      [id],
+    );
+
+  test('answers the same after a restart, from the kept reports', async () => {
+    const w = await api.workspace();
+    await w.orders(
+      [order('d1', 'dr-a', '2025-01-10', 1000), order('d2', 'dr-a', '2025-03-02', 700)],
+      '2025-03-31',
+    );
+    const before = [];
+    for (const path of await dashboardPaths(w)) before.push((await w.owner.get(path)).body);
+    const rows = await kept(w.id);
+    // Three KPI reports and the cohorts (segment counts are not kept).
+    expect(rows.length).toBe(4);
+    forgetReportsInMemory(api.db.db);
+    const after = [];
+    for (const path of await dashboardPaths(w)) after.push((await w.owner.get(path)).body);
+    expect(after).toEqual(before);
+    // Read back, not computed again: no kept report was rewritten.
+    expect(await kept(w.id)).toEqual(rows);
+  });
+
+  test('the warm-up computes exactly what the dashboard then asks for', async () => {
+    const w = await api.workspace();
+    await w.orders([order('w1', 'wr-a', '2025-02-10', 1500)], '2025-03-31');
+    await warmDashboards(api.db.db, new Date(), [w.id]);
+    const warmed = await kept(w.id);
+    expect(warmed.length).toBe(4);
+    forgetReportsInMemory(api.db.db);
+    for (const path of await dashboardPaths(w)) expect((await w.owner.get(path)).status).toBe(200);
+    // Every dashboard request found its report kept by the warm-up: nothing new was computed.
+    expect(await kept(w.id)).toEqual(warmed);
   });
 });

@@ -31,18 +31,6 @@ export function addDays(day: Day, n: number): Day {
   return fromUtc(toUtc(day) + n * DAY_MS);
 }
 
-/** Same day of the month n months later, clamped to the month's last day. */
-export function addMonths(day: Day, n: number): Day {
-  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-  const first = new Date(Date.UTC(y, m - 1 + n, 1));
-  const last = new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth() + 1, 0)).getUTCDate();
-  return fromUtc(Date.UTC(first.getUTCFullYear(), first.getUTCMonth(), Math.min(d, last)));
-}
-
-export function firstOfMonth(day: Day): Day {
-  return `${day.slice(0, 7)}-01`;
-}
-
 export function daysBetween(from: Day, to: Day): number {
   return Math.round((toUtc(to) - toUtc(from)) / DAY_MS);
 }

@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Database } from '../../storage/connect.ts';
-import { findApiKey, touchApiKey } from '../../storage/queries/api-keys.ts';
+import { findApiKeyForUse } from '../../storage/queries/api-keys.ts';
 import { AccessError } from './access-error.ts';
 import { hashSecret, TOKEN_PREFIX } from './create-api-key.ts';
 import type { Permission, Principal, Role } from './principal.ts';
@@ -13,13 +13,13 @@ export async function authenticateApiKey(db: Database, token: string): Promise<P
   if (!m) throw new AccessError('unauthorized', 'malformed API key');
   const workspaceId = Number(m[1]);
   const id = Number(m[2]);
-  const key = await findApiKey(db, workspaceId, id);
-  const given = Buffer.from(hashSecret(m[3]!), 'hex');
+  const hash = hashSecret(m[3]!);
+  const key = await findApiKeyForUse(db, workspaceId, id, hash);
+  const given = Buffer.from(hash, 'hex');
   const stored = Buffer.from(key?.secretHash ?? '00'.repeat(32), 'hex');
   const same = given.length === stored.length && timingSafeEqual(given, stored);
   if (!key || !same) throw new AccessError('unauthorized', 'unknown API key');
   if (key.revokedAt !== null) throw new AccessError('unauthorized', 'this API key was revoked');
-  await touchApiKey(db, workspaceId, id);
   return {
     workspaceId,
     userId: key.userId,

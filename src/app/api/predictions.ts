@@ -104,13 +104,14 @@ export async function cardPrediction(
   workspaceId: number,
   customerId: number,
 ): Promise<CardPrediction> {
-  const p = await loadCustomerPrediction(db, workspaceId, customerId);
-  if (!p)
-    return { prediction: null, recommendations: await loadRecommendations(db, workspaceId, customerId) };
-  const fit = await loadModelFit(db, workspaceId);
-  const fallbackReason = p.source === 'rules' || p.predictedClv === null ? (fit?.reason ?? null) : null;
-  return {
-    prediction: { ...p, fallbackReason },
-    recommendations: await loadRecommendations(db, workspaceId, customerId),
-  };
+  // Together (a card is read far more often than anything else); the fit only when its reason
+  // is needed, which a model prediction with CLV does not need.
+  const [p, recommendations] = await Promise.all([
+    loadCustomerPrediction(db, workspaceId, customerId),
+    loadRecommendations(db, workspaceId, customerId),
+  ]);
+  if (!p) return { prediction: null, recommendations };
+  const explain = p.source === 'rules' || p.predictedClv === null;
+  const fallbackReason = explain ? ((await loadModelFit(db, workspaceId))?.reason ?? null) : null;
+  return { prediction: { ...p, fallbackReason }, recommendations };
 }

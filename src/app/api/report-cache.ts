@@ -11,9 +11,13 @@
  *   i.e. a big workspace where orders arrive all day): the stored report is returned at once,
  *   if it is younger than `maxStaleMs`, and a fresh one is computed in the background for the
  *   next visit. A small workspace (and every test) always gets a fresh report.
+ * - Every computed report is also kept in the database (report_cache), so a restart or a
+ *   second process starts warm: the first visit after a deploy reads the kept report when its
+ *   version is still current (or, for an expensive one, recent enough to serve stale).
  */
+import { createHash } from 'node:crypto';
 import type { Database } from '../../storage/connect.ts';
-import { reportVersion } from '../../storage/queries/report-versions.ts';
+import { loadStoredReport, reportVersion, storeReport } from '../../storage/queries/report-versions.ts';
 
 interface Entry {
   version: number;
@@ -36,6 +40,8 @@ export interface ReportCacheOptions {
 const DEFAULTS: ReportCacheOptions = { staleAfterMs: 1_000, maxStaleMs: 5 * 60_000, maxEntries: 200 };
 
 const caches = new WeakMap<Database, Map<string, Entry>>();
+/** Reads of kept reports in flight, so identical requests after a start share one read. */
+const restoring = new WeakMap<Database, Map<string, Promise<Entry | null>>>();
 
 function cacheOf(db: Database): Map<string, Entry> {
   let c = caches.get(db);
@@ -46,7 +52,17 @@ function cacheOf(db: Database): Map<string, Entry> {
   return c;
 }
 
-function start<T>(map: Map<string, Entry>, key: string, version: number, compute: () => Promise<T>): Entry {
+function keyHash(key: string): string {
+  return createHash('sha256').update(key).digest('hex');
+}
+
+function start<T>(
+  db: Database,
+  map: Map<string, Entry>,
+  k: { workspaceId: number; key: string; mapKey: string },
+  version: number,
+  compute: () => Promise<T>,
+): Entry {
   const t0 = performance.now();
   const entry: Entry = {
     version,
@@ -56,18 +72,52 @@ function start<T>(map: Map<string, Entry>, key: string, version: number, compute
     refreshing: false,
   };
   entry.value = compute().then(
-    (v) => {
+    async (v) => {
       entry.computedAt = Date.now();
       entry.costMs = performance.now() - t0;
+      // Kept for the next process (one row write, small next to the computation). A failed
+      // write only costs a later start its head start; the answer itself is right, so it goes out.
+      await storeReport(db, k.workspaceId, keyHash(k.key), {
+        version,
+        body: JSON.stringify(v),
+        costMs: entry.costMs,
+        computedAt: new Date(entry.computedAt),
+      }).catch(() => undefined);
       return v;
     },
     (e: unknown) => {
       // A failure is not kept: the next request tries again.
-      if (map.get(key) === entry) map.delete(key);
+      if (map.get(k.mapKey) === entry) map.delete(k.mapKey);
       throw e;
     },
   );
   return entry;
+}
+
+/** The report as an earlier computation kept it in the database (null when none was). */
+function restore(db: Database, workspaceId: number, key: string, mapKey: string): Promise<Entry | null> {
+  let pending = restoring.get(db);
+  if (!pending) {
+    pending = new Map();
+    restoring.set(db, pending);
+  }
+  const inFlight = pending.get(mapKey);
+  if (inFlight) return inFlight;
+  const p = loadStoredReport(db, workspaceId, keyHash(key))
+    .then((row): Entry | null =>
+      row === null
+        ? null
+        : {
+            version: row.version,
+            value: Promise.resolve(JSON.parse(row.body) as unknown),
+            computedAt: row.computedAt.getTime(),
+            costMs: row.costMs,
+            refreshing: false,
+          },
+    )
+    .finally(() => pending.delete(mapKey));
+  pending.set(mapKey, p);
+  return p;
 }
 
 function remember(map: Map<string, Entry>, key: string, entry: Entry, max: number): void {
@@ -89,11 +139,17 @@ export async function cachedReport<T>(
 ): Promise<T> {
   const o = { ...DEFAULTS, ...options };
   const map = cacheOf(db);
-  const k = `${workspaceId}|${key}`;
+  const k = { workspaceId, key, mapKey: `${workspaceId}|${key}` };
   const version = await reportVersion(db, workspaceId);
-  const entry = map.get(k);
+  let entry = map.get(k.mapKey);
+  if (entry === undefined) {
+    const kept = await restore(db, workspaceId, key, k.mapKey);
+    // Another request may have started a computation while the kept report was read.
+    entry = map.get(k.mapKey) ?? kept ?? undefined;
+    if (entry && entry === kept) remember(map, k.mapKey, entry, o.maxEntries);
+  }
   if (entry && entry.version === version) {
-    remember(map, k, entry, o.maxEntries);
+    remember(map, k.mapKey, entry, o.maxEntries);
     return entry.value as Promise<T>;
   }
   const stale =
@@ -101,20 +157,26 @@ export async function cachedReport<T>(
     !Number.isNaN(entry.computedAt) &&
     entry.costMs >= o.staleAfterMs &&
     Date.now() - entry.computedAt <= o.maxStaleMs;
-  if (stale) {
+  if (entry && stale) {
     if (!entry.refreshing) {
       entry.refreshing = true;
-      const next = start(map, k, version, compute);
+      const current = entry;
+      const next = start(db, map, k, version, compute);
       next.value.then(
-        () => remember(map, k, next, o.maxEntries),
+        () => remember(map, k.mapKey, next, o.maxEntries),
         () => {
-          entry.refreshing = false;
+          current.refreshing = false;
         },
       );
     }
     return entry.value as Promise<T>;
   }
-  const next = start(map, k, version, compute);
-  remember(map, k, next, o.maxEntries);
+  const next = start(db, map, k, version, compute);
+  remember(map, k.mapKey, next, o.maxEntries);
   return next.value as Promise<T>;
+}
+
+/** Forgets the reports held in memory, as a restart would (tests); the kept ones stay. */
+export function forgetReportsInMemory(db: Database): void {
+  caches.delete(db);
 }

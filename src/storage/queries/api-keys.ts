@@ -80,13 +80,26 @@ export async function listApiKeys(sql: Sql, workspaceId: number): Promise<ApiKey
   return rows.map(toRow);
 }
 
-/** Marks a key used; writes at most once a minute per key. */
-export async function touchApiKey(sql: Sql, workspaceId: number, id: number): Promise<void> {
-  await sql.query(
-    `UPDATE api_keys SET last_used_at = now()
-      WHERE workspace_id = $1 AND id = $2 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`,
-    [workspaceId, id],
+/**
+ * The key for a request that presents `secretHash`, marked used (written at most once a minute)
+ * when the hash is its own and it is not revoked. One round trip: every API-key request pays it.
+ * The caller still compares the hash itself (in constant time) before trusting the key.
+ */
+export async function findApiKeyForUse(
+  sql: Sql,
+  workspaceId: number,
+  id: number,
+  secretHash: string,
+): Promise<ApiKeyRow | null> {
+  const rows = await sql.query<Raw>(
+    `WITH used AS (
+       UPDATE api_keys SET last_used_at = now()
+        WHERE workspace_id = $1 AND id = $2 AND secret_hash = $3 AND revoked_at IS NULL
+          AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute'))
+     SELECT ${COLUMNS} FROM api_keys WHERE workspace_id = $1 AND id = $2`,
+    [workspaceId, id, secretHash],
   );
+  return rows[0] ? toRow(rows[0]) : null;
 }
 
 export async function revokeApiKey(sql: Sql, workspaceId: number, id: number): Promise<ApiKeyRow | null> {

@@ -11,3 +11,64 @@ export async function reportVersion(sql: Sql, workspaceId: number): Promise<numb
   );
   return rows[0]?.version ?? 0;
 }
+
+export interface StoredReport {
+  version: number;
+  body: string;
+  costMs: number;
+  computedAt: Date;
+}
+
+/** A report kept by an earlier computation (this process or one before it), or null. */
+export async function loadStoredReport(
+  sql: Sql,
+  workspaceId: number,
+  keyHash: string,
+): Promise<StoredReport | null> {
+  const rows = await sql.query<{
+    version: number;
+    body: string;
+    cost_ms: number;
+    computed_at: Date | string;
+  }>(
+    'SELECT version, body, cost_ms, computed_at FROM report_cache WHERE workspace_id = $1 AND key_hash = $2',
+    [workspaceId, keyHash],
+  );
+  const r = rows[0];
+  if (!r) return null;
+  return { version: Number(r.version), body: r.body, costMs: r.cost_ms, computedAt: new Date(r.computed_at) };
+}
+
+/**
+ * Keeps a computed report. A slower computation finishing after a newer one never replaces it
+ * (the version only moves forward).
+ */
+export async function storeReport(
+  sql: Sql,
+  workspaceId: number,
+  keyHash: string,
+  report: StoredReport,
+): Promise<void> {
+  await sql.query(
+    `INSERT INTO report_cache AS c (workspace_id, key_hash, version, body, cost_ms, computed_at)
+     VALUES ($1, $2, $3, $4, $5, $6)
+     ON CONFLICT (workspace_id, key_hash) DO UPDATE
+        SET version = excluded.version, body = excluded.body, cost_ms = excluded.cost_ms,
+            computed_at = excluded.computed_at
+      WHERE c.version <= excluded.version`,
+    [workspaceId, keyHash, report.version, report.body, Math.round(report.costMs), report.computedAt],
+  );
+}
+
+/**
+ * Drops kept reports nobody asked for since `before` (yesterday's periods, settings since
+ * changed). Returns how many went.
+ */
+export async function dropStoredReportsBefore(sql: Sql, workspaceId: number, before: Date): Promise<number> {
+  const rows = await sql.query<{ n: number }>(
+    `WITH gone AS (DELETE FROM report_cache WHERE workspace_id = $1 AND computed_at < $2 RETURNING 1)
+     SELECT count(*)::int AS n FROM gone`,
+    [workspaceId, before],
+  );
+  return rows[0]?.n ?? 0;
+}

@@ -7,6 +7,12 @@
 import '../styles/predict.css';
 import { useMemo, useState } from 'react';
 import {
+  DASHBOARD_MONTHS,
+  type DashboardMonths,
+  DEFAULT_DASHBOARD_MONTHS,
+  dashboardPeriods,
+} from '../../../src/http/contract/dashboard.ts';
+import {
   api,
   type CohortReport,
   type CustomerSummary,
@@ -21,15 +27,12 @@ import { customersHref, predictApi } from '../api-predict.ts';
 import { heat, PRIMARY_SALES, REPEAT_SALES, STATUS_COLORS } from '../colors.ts';
 import { Chart, type ChartOption } from '../components/Chart.tsx';
 import { ErrorBox, Loading, PageTitle, StatusBadge } from '../components/ui.tsx';
-import { addDays, addMonths, firstOfMonth, todayIn } from '../days.ts';
+import { addDays, todayIn } from '../days.ts';
 import { useLoad, useStored } from '../hooks.ts';
 import { type I18n, useI18n } from '../i18n.tsx';
 import type { MessageKey } from '../messages.ts';
 import { href, navigate } from '../router.ts';
 import { useWorkspace } from '../workspace.tsx';
-
-const PERIODS = [1, 3, 6, 12] as const;
-type PeriodMonths = (typeof PERIODS)[number];
 
 /** The RFM segment of every (R, F) cell, PRODUCT.md "Definitions" (R 5 is the top row). */
 const RFM_GRID: Record<number, string[]> = {
@@ -47,15 +50,17 @@ export function segmentOfCell(r: number, f: number): string | null {
 export function DashboardPage() {
   const { t, fmt } = useI18n();
   const { settings } = useWorkspace();
-  const [stored, setMonths] = useStored<number>('comeback.dashboard.months', 3);
-  const months: PeriodMonths = (PERIODS as readonly number[]).includes(stored) ? (stored as PeriodMonths) : 3;
+  const [stored, setMonths] = useStored<number>('comeback.dashboard.months', DEFAULT_DASHBOARD_MONTHS);
+  const months: DashboardMonths = (DASHBOARD_MONTHS as readonly number[]).includes(stored)
+    ? (stored as DashboardMonths)
+    : DEFAULT_DASHBOARD_MONTHS;
 
   const today = todayIn(settings.timezone);
-  const to = addDays(today, 1);
-  const from = addMonths(to, -months);
-  const prevFrom = addMonths(from, -months);
-  const trendFrom = firstOfMonth(addMonths(today, -11));
-  const trendTo = firstOfMonth(addMonths(today, 1));
+  // The server computes these same periods ahead of the first visit (one shared definition).
+  const periods = dashboardPeriods(today, months);
+  const { from, to } = periods.current;
+  const prevFrom = periods.previous.from;
+  const { from: trendFrom, to: trendTo } = periods.trend;
 
   const reports = useLoad(
     (signal) =>
@@ -78,7 +83,7 @@ export function DashboardPage() {
           <label className="inline-field">
             <span>{t('dash.period')}</span>
             <select value={months} onChange={(e) => setMonths(Number(e.target.value))}>
-              {PERIODS.map((m) => (
+              {DASHBOARD_MONTHS.map((m) => (
                 <option key={m} value={m}>
                   {t(`dash.last${m}` as MessageKey)}
                 </option>
