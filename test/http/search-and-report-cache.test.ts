@@ -153,8 +153,8 @@ describe('dashboard reports across a restart', () => {
     const before = [];
     for (const path of await dashboardPaths(w)) before.push((await w.owner.get(path)).body);
     const rows = await kept(w.id);
-    // Three KPI reports and the cohorts (segment counts are not kept).
-    expect(rows.length).toBe(4);
+    // Three KPI reports, the cohorts and the segment counts.
+    expect(rows.length).toBe(5);
     forgetReportsInMemory(api.db.db);
     const after = [];
     for (const path of await dashboardPaths(w)) after.push((await w.owner.get(path)).body);
@@ -168,10 +168,66 @@ describe('dashboard reports across a restart', () => {
     await w.orders([order('w1', 'wr-a', '2025-02-10', 1500)], '2025-03-31');
     await warmDashboards(api.db.db, new Date(), [w.id]);
     const warmed = await kept(w.id);
-    expect(warmed.length).toBe(4);
+    expect(warmed.length).toBe(5);
     forgetReportsInMemory(api.db.db);
     for (const path of await dashboardPaths(w)) expect((await w.owner.get(path)).status).toBe(200);
     // Every dashboard request found its report kept by the warm-up: nothing new was computed.
     expect(await kept(w.id)).toEqual(warmed);
+  });
+});
+
+describe('segment counts', () => {
+  test('are kept until what they count changes, and follow every such change at once', async () => {
+    const w = await api.workspace();
+    const [olgaId] = await w.staff('Ольга');
+    const olga = await w.as({ role: 'manager', managerStaffId: olgaId! });
+    const counts = async (who = w.owner) => {
+      const res = await who.get('/api/segments');
+      expect(res.status).toBe(200);
+      return res.body as { customers: number; status: Record<string, number> };
+    };
+    const version = async () =>
+      (
+        await api.db.db.query<{ version: number }>(
+          'SELECT version FROM customer_versions WHERE workspace_id = $1',
+          [w.id],
+        )
+      )[0]?.version ?? 0;
+
+    expect((await counts()).customers).toBe(0);
+    const a = await w.owner.post('/api/customers', { name: 'Лид А', phone: '+7 916 555-00-01' });
+    const b = await w.owner.post('/api/customers', { name: 'Лид Б', phone: '+7 916 555-00-02' });
+    expect((await counts()).customers).toBe(2);
+
+    // A name or phone edit does not move what the counts read: kept, no new version.
+    const v = await version();
+    expect((await w.owner.patch(`/api/customers/${a.body.id}`, { name: 'Лид А.' })).status).toBe(200);
+    expect(await version()).toBe(v);
+    expect((await counts()).customers).toBe(2);
+
+    // An order gives a customer a status.
+    await w.orders([order('sc1', 'sc-buyer', '2025-03-01', 900)], '2025-03-31');
+    const afterOrder = await counts();
+    expect(afterOrder.customers).toBe(3);
+    expect(Object.values(afterOrder.status).reduce((x, y) => x + y, 0)).toBeGreaterThanOrEqual(1);
+    expect(await version()).toBeGreaterThan(v);
+
+    // A manager's own counts follow an assignment, one by one and in bulk.
+    expect((await counts(olga)).customers).toBe(0);
+    await w.owner.patch(`/api/customers/${a.body.id}`, { manager_id: olgaId });
+    expect((await counts(olga)).customers).toBe(1);
+    const bulk = await w.owner.post('/api/customers/bulk', {
+      ids: [b.body.id],
+      action: 'assign_manager',
+      manager_id: olgaId,
+    });
+    expect(bulk.status).toBe(200);
+    expect((await counts(olga)).customers).toBe(2);
+
+    // A merge leaves one customer where there were two.
+    const merged = await w.owner.post(`/api/customers/${a.body.id}/merge`, { into: b.body.id });
+    expect(merged.status).toBe(200);
+    expect((await counts()).customers).toBe(2);
+    expect((await counts(olga)).customers).toBe(1);
   });
 });

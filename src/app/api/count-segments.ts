@@ -5,6 +5,7 @@ import { LIFECYCLE_STATUSES } from '../../core/types.ts';
 import type { Database } from '../../storage/connect.ts';
 import { dashboardCounts } from '../../storage/queries/customer-list.ts';
 import { type Principal, requirePermission, visibleManager } from './principal.ts';
+import { cachedReport } from './report-cache.ts';
 
 export interface SegmentCounts {
   /** The day the aggregates were last evaluated for (null before the first evaluation). */
@@ -22,7 +23,15 @@ export interface SegmentCounts {
 export async function countSegments(db: Database, principal: Principal): Promise<SegmentCounts> {
   requirePermission(principal, 'reports:read');
   const manager = visibleManager(principal);
-  const { rows, asOf, customers, grid } = await dashboardCounts(db, principal.workspaceId, manager);
+  // One pass over every customer row (~0.2 s at 1M): kept until a customer's status, segment,
+  // scores, manager or merge changes (the customer version; report-cache.ts).
+  const { rows, asOf, customers, grid } = await cachedReport(
+    db,
+    principal.workspaceId,
+    JSON.stringify(['segments', manager]),
+    () => dashboardCounts(db, principal.workspaceId, manager),
+    { versionOf: 'customers' },
+  );
   const cell = new Map(grid.map((g) => [`${g.r}:${g.f}`, g.count]));
   const rfmGrid: SegmentCounts['rfmGrid'] = [];
   for (let r = 1; r <= 5; r++)

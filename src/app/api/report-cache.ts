@@ -17,7 +17,12 @@
  */
 import { createHash } from 'node:crypto';
 import type { Database } from '../../storage/connect.ts';
-import { loadStoredReport, reportVersion, storeReport } from '../../storage/queries/report-versions.ts';
+import {
+  customerVersion,
+  loadStoredReport,
+  reportVersion,
+  storeReport,
+} from '../../storage/queries/report-versions.ts';
 
 interface Entry {
   version: number;
@@ -35,9 +40,19 @@ export interface ReportCacheOptions {
   maxStaleMs: number;
   /** Reports kept per database (least recently used dropped first; default 200). */
   maxEntries: number;
+  /**
+   * Which counter says the data moved: `reports` (orders, lines, targets, categories, managers;
+   * the default) or `customers` (the customers' stored aggregates: segment counts).
+   */
+  versionOf: 'reports' | 'customers';
 }
 
-const DEFAULTS: ReportCacheOptions = { staleAfterMs: 1_000, maxStaleMs: 5 * 60_000, maxEntries: 200 };
+const DEFAULTS: ReportCacheOptions = {
+  staleAfterMs: 1_000,
+  maxStaleMs: 5 * 60_000,
+  maxEntries: 200,
+  versionOf: 'reports',
+};
 
 const caches = new WeakMap<Database, Map<string, Entry>>();
 /** Reads of kept reports in flight, so identical requests after a start share one read. */
@@ -139,11 +154,16 @@ export async function cachedReport<T>(
 ): Promise<T> {
   const o = { ...DEFAULTS, ...options };
   const map = cacheOf(db);
-  const k = { workspaceId, key, mapKey: `${workspaceId}|${key}` };
-  const version = await reportVersion(db, workspaceId);
+  // Versions of the two counters are unrelated numbers: one key never mixes them.
+  const fullKey = `${o.versionOf}|${key}`;
+  const k = { workspaceId, key: fullKey, mapKey: `${workspaceId}|${fullKey}` };
+  const version =
+    o.versionOf === 'customers'
+      ? await customerVersion(db, workspaceId)
+      : await reportVersion(db, workspaceId);
   let entry = map.get(k.mapKey);
   if (entry === undefined) {
-    const kept = await restore(db, workspaceId, key, k.mapKey);
+    const kept = await restore(db, workspaceId, fullKey, k.mapKey);
     // Another request may have started a computation while the kept report was read.
     entry = map.get(k.mapKey) ?? kept ?? undefined;
     if (entry && entry === kept) remember(map, k.mapKey, entry, o.maxEntries);

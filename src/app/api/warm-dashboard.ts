@@ -1,8 +1,7 @@
 /**
  * Computes what the dashboard asks for on its first screen before anyone asks: the KPI
- * reports of the default period and the one before it, the monthly trend and cohorts, as an
- * unrestricted user sees them (the segment counts are one query over the stored aggregates,
- * not kept). Run at start and then every minute
+ * reports of the default period and the one before it, the monthly trend, cohorts and the
+ * segment counts, as an unrestricted user sees them. Run at start and then every minute
  * (src/jobs/dashboard-warm.ts): at 1M customers a report costs seconds, so without this the
  * first visit of the day (new periods), after a start, or after a quiet spell with orders
  * coming in would wait for it. A report whose version has not moved costs one version read;
@@ -15,6 +14,7 @@ import { dropStoredReportsBefore } from '../../storage/queries/report-versions.t
 import { listWorkspaceIds } from '../../storage/queries/workspaces.ts';
 import { operatorOf } from '../auth/first-owner.ts';
 import { workspaceContext } from './context.ts';
+import { countSegments } from './count-segments.ts';
 import { reportCohorts, reportKpis } from './read-reports.ts';
 
 /** Kept reports nobody recomputed for this long are dropped (yesterday's periods, old settings). */
@@ -28,6 +28,7 @@ export async function warmDashboard(db: Database, workspaceId: number, now: Date
   await reportKpis(db, who, { ...p.previous, asOf: today });
   await reportKpis(db, who, { ...p.trend, asOf: today }, true);
   await reportCohorts(db, who, today);
+  await countSegments(db, who);
 }
 
 export async function warmDashboards(db: Database, now: Date, only?: readonly number[]): Promise<number> {

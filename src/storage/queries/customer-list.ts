@@ -217,13 +217,6 @@ export async function customerWhere(
   return where;
 }
 
-/**
- * Rows a name search first walks in the page's order before asking the trigram index (see
- * `listCustomerPage`): a fragment as common as a surname fills a page within a few thousand
- * rows, while the index would fetch and sort every one of its ~10,000 matches first.
- */
-const NAME_WALK_ROWS = 5_000;
-
 /** A parameter list that starts with the workspace ($1) and a placeholder maker for it. */
 export function paramsFor(workspaceId: number): { params: unknown[]; p: Param } {
   const params: unknown[] = [workspaceId];
@@ -274,8 +267,6 @@ export async function listCustomerPage(
   sort: { field: CustomerSortField; desc: boolean },
   after: Keyset | null,
   limit: number,
-  /** Rows a name search walks in order before using the trigram index (tests make it small). */
-  nameWalkRows = NAME_WALK_ROWS,
 ): Promise<CustomerListRow[]> {
   const { params, p } = paramsFor(workspaceId);
   const where = await customerWhere(sql, workspaceId, filter, p);
@@ -297,21 +288,6 @@ export async function listCustomerPage(
     const text = `${select} WHERE ${[base, ...extra].join(' AND ')} ORDER BY ${order} LIMIT ${n}`;
     return sql.query<Raw>(text, params);
   };
-  // A name search on a sort of the customers' own non-null column: walk the first rows in the
-  // page's order (the sort index, no sort step) and filter them. When that fills the page it is
-  // exactly the page, since every row past the walk sorts after it; otherwise the usual query
-  // (trigram index) answers. The search condition is the last one customerWhere adds.
-  const walkable = filter.search?.nameLike !== undefined && !col.nullable && !col.expr.startsWith('cp.');
-  const walk = async (extra: string[], order: string, n: number): Promise<Raw[] | null> => {
-    const search = where[where.length - 1]!;
-    const inner = [...where.slice(0, -1), ...extra].join(' AND ');
-    const text = `${select.replace(
-      'FROM customers c',
-      `FROM (SELECT * FROM customers c WHERE ${inner} ORDER BY ${order} LIMIT ${Math.trunc(nameWalkRows)}) c`,
-    )} WHERE ${search} ORDER BY ${order} LIMIT ${n}`;
-    const rows = await sql.query<Raw>(text, params);
-    return rows.length === n ? rows : null;
-  };
 
   let rows: Raw[] = [];
   const inNullPhase = col.nullable && after !== null && after.value === null;
@@ -325,8 +301,7 @@ export async function listCustomerPage(
           : `(${col.expr}, c.id) ${cmp} (${p(after.value)}::${col.cast}, ${p(after.id)}::bigint)`,
       );
     }
-    const order = sort.field === 'id' ? `c.id ${dir}` : `${col.expr} ${dir}, c.id ${dir}`;
-    rows = (walkable ? await walk(extra, order, limit) : null) ?? (await run(extra, order, limit));
+    rows = await run(extra, sort.field === 'id' ? `c.id ${dir}` : `${col.expr} ${dir}, c.id ${dir}`, limit);
     params.length = baseParams;
   }
   if (col.nullable && rows.length < limit) {

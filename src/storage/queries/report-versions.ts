@@ -72,3 +72,16 @@ export async function dropStoredReportsBefore(sql: Sql, workspaceId: number, bef
   );
   return rows[0]?.n ?? 0;
 }
+
+/**
+ * The workspace's customer version (0 before any customer was written): it moves at the commit
+ * of every change to customers' status, segments, scores, manager or merge (migration
+ * 0010_customer_versions.sql).
+ */
+export async function customerVersion(sql: Sql, workspaceId: number): Promise<number> {
+  const rows = await sql.query<{ version: number }>(
+    'SELECT version FROM customer_versions WHERE workspace_id = $1',
+    [workspaceId],
+  );
+  return rows[0]?.version ?? 0;
+}

@@ -30,3 +30,16 @@ export const reportCache = pgTable(
   },
   (t) => [primaryKey({ columns: [t.workspaceId, t.keyHash] })],
 );
+
+/**
+ * One counter per workspace moved by every committed write to its customers (migration
+ * 0010_customer_versions.sql): the segment counts read the customers' stored aggregates and are
+ * kept under it like a report. Apart from report_versions, and bumped by a deferred trigger at
+ * commit, because a transaction that writes orders holds report_versions from its first order
+ * on and customer rows after it, while a profile edit holds its customer row first: sharing that
+ * row in the middle of both would deadlock them. At commit the bump is the last lock taken.
+ */
+export const customerVersions = pgTable('customer_versions', {
+  workspaceId: bigint('workspace_id', { mode: 'number' }).primaryKey(),
+  version: bigint('version', { mode: 'number' }).notNull().default(0),
+});
