@@ -48,7 +48,10 @@ export interface MessagingOptions {
   delivery?: boolean;
   /** Delivery poll interval (default 1 s; tests go faster). */
   pollMs?: number;
-  /** Deliver only these workspaces (tests sharing one database). Default: every workspace. */
+  /**
+   * Deliver, evaluate, refit and warm only these workspaces (`serve --workspace`, tests sharing
+   * one database). Default: every workspace.
+   */
   workspaceIds?: readonly number[];
   /** Operator notices (a missing secret key). */
   log?: (line: string) => void;
@@ -56,14 +59,14 @@ export interface MessagingOptions {
 
 /**
  * The messaging options of `serve`/`start`: the environment plus the CLI's database choice.
- * The process delivers the messages of the workspace it was started for (`--workspace`), like
- * everything else the CLI does: another workspace in the same database gets its own process,
- * and no process ever sends another's messages.
+ * The served process answers for every workspace of its database (a member picks one with
+ * X-Workspace-Id, an API key carries its own), so it also delivers, re-evaluates, refits and
+ * warms every one of them: on PGlite no second process can open the data folder to do it, and
+ * on PostgreSQL several processes share the queue and the jobs' claims.
  */
 export function messagingOptionsFrom(
   g: { dataDir?: string | undefined; databaseUrl?: string | undefined },
   log: (line: string) => void,
-  workspaceId: number,
 ): MessagingOptions {
   const env = readEnv();
   return {
@@ -71,7 +74,6 @@ export function messagingOptionsFrom(
     publicUrl: env.COMEBACK_PUBLIC_URL,
     dataDir: g.dataDir,
     databaseUrl: g.databaseUrl,
-    workspaceIds: [workspaceId],
     log,
   };
 }
@@ -138,7 +140,15 @@ export async function startApp(opts: {
     await pool.close();
     throw e;
   }
-  const scheduler = startScheduler(opts.db, JOBS, (job, e) => opts.onJobError?.(job.id, e));
+  // Jobs for the workspaces this process serves, like delivery: a process started for one
+  // workspace does not re-evaluate or warm every other workspace of a shared database.
+  const scheduler = startScheduler(
+    opts.db,
+    JOBS,
+    (job, e) => opts.onJobError?.(job.id, e),
+    undefined,
+    m.workspaceIds,
+  );
   // The first check runs right away: statuses are current from the first request on.
   void scheduler.tick();
   return {

@@ -10,7 +10,8 @@ export interface JobDefinition {
   version: number;
   /** How often the scheduler checks whether work is due. */
   everyMs: number;
-  handler(db: Database, now: Date): Promise<unknown>;
+  /** `scope`: only these workspaces (the process serves them); undefined = every workspace. */
+  handler(db: Database, now: Date, scope?: readonly number[]): Promise<unknown>;
 }
 
 export const dailyRefresh: JobDefinition = {
@@ -18,5 +19,5 @@ export const dailyRefresh: JobDefinition = {
   version: 1,
   // Checked every 10 minutes; each workspace is refreshed once per its own calendar day.
   everyMs: 10 * 60_000,
-  handler: (db, now) => refreshDueWorkspaces(db, now),
+  handler: (db, now, scope) => refreshDueWorkspaces(db, now, scope),
 };

@@ -8,5 +8,5 @@ export const dashboardWarm: JobDefinition = {
   // Orders move the reports all day; a minute bounds how old a served report can be on a busy
   // big workspace, at the cost of one version read per report on a quiet one.
   everyMs: 60_000,
-  handler: (db, now) => warmDashboards(db, now),
+  handler: (db, now, scope) => warmDashboards(db, now, scope),
 };

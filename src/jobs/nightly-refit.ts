@@ -10,5 +10,5 @@ export const nightlyRefit: JobDefinition = {
   version: 1,
   // Checked every 10 minutes; the work happens once per workspace night.
   everyMs: 10 * 60_000,
-  handler: (db, now) => refitDueWorkspaces(db, now),
+  handler: (db, now, scope) => refitDueWorkspaces(db, now, scope),
 };

@@ -17,13 +17,15 @@ export function startScheduler(
   jobs: JobDefinition[],
   onError: (job: JobDefinition, error: unknown) => void,
   clock: () => Date = () => new Date(),
+  /** The workspaces this process serves (every one when undefined). */
+  scope?: readonly number[],
 ): Scheduler {
   const running = new Set<string>();
   const runJob = async (job: JobDefinition, now: Date) => {
     if (running.has(job.id)) return;
     running.add(job.id);
     try {
-      await job.handler(db, now);
+      await job.handler(db, now, scope);
     } catch (e) {
       onError(job, e);
     } finally {

@@ -432,6 +432,8 @@ describe('the served app', () => {
         ...(db.kind === 'postgres' ? { secretKey: randomBytes(32).toString('base64') } : { dataDir: dir }),
         publicUrl: 'https://crm.example.test/',
         delivery: false,
+        // Jobs for this workspace only: the other test files' workspaces share the database.
+        workspaceIds: [ws],
         log: () => {},
       },
     });

@@ -38,19 +38,24 @@ describe('the daily refresh job', () => {
       ],
       { settings, asOf: '2024-03-01' },
     );
-    // Only this workspace: on PostgreSQL other test files share the database.
-    const job = {
-      ...dailyRefresh,
-      handler: (db: typeof t.db, now: Date) => refreshDueWorkspaces(db, now, [ws]),
-    };
-    const scheduler = startScheduler(t.db, [job], (_job, e) => {
-      throw e;
-    });
+    // The real job, scoped to this workspace the way a process started for it is (on
+    // PostgreSQL other test files share the database; their workspaces must stay untouched).
+    const other = await t.workspace('daily-other');
+    const scheduler = startScheduler(
+      t.db,
+      [dailyRefresh],
+      (_job, e) => {
+        throw e;
+      },
+      undefined,
+      [ws],
+    );
     try {
       // 2024-03-20 15:30 UTC is already 2024-03-21 in Vladivostok (UTC+10): 20 days since → sleeping.
       const now = new Date('2024-03-20T15:30:00Z');
       await scheduler.tick(now);
       expect((await loadWorkspaceStats(t.db, ws)).asOf).toBe('2024-03-21');
+      expect((await loadWorkspaceStats(t.db, other)).asOf).toBeNull();
       // A second tick the same day is a no-op.
       expect(await refreshDueWorkspaces(t.db, now, [ws])).toEqual([]);
       await scheduler.tick(now);

@@ -250,7 +250,11 @@ function localHour(timeZone: string, now: Date): number {
  * Idempotent: a workspace already fitted for its today is skipped, so repeated ticks, restarts or
  * a second process do no double work. `only` scopes the run (tests on a shared database).
  */
-export async function refitDueWorkspaces(db: Database, now: Date, only?: number[]): Promise<RefitResult[]> {
+export async function refitDueWorkspaces(
+  db: Database,
+  now: Date,
+  only?: readonly number[],
+): Promise<RefitResult[]> {
   const done: RefitResult[] = [];
   for (const workspaceId of only ?? (await listWorkspaceIds(db))) {
     const settings = resolveSettings(await loadSettings(db, workspaceId));

@@ -17,7 +17,7 @@ import { type RecomputeResult, recomputeWorkspace } from './customer-aggregates.
 export async function refreshDueWorkspaces(
   db: Database,
   now: Date,
-  only?: number[],
+  only?: readonly number[],
 ): Promise<{ workspaceId: number; asOf: Day; result: RecomputeResult }[]> {
   const done = [];
   for (const workspaceId of only ?? (await listWorkspaceIds(db))) {

@@ -121,7 +121,7 @@ export function registerDemoCommands(program: Command): void {
           db: ws.db,
           port,
           onJobError: (id, e) => log(`job ${id} failed: ${e instanceof Error ? e.message : String(e)}`),
-          messaging: messagingOptionsFrom(g, log, ws.workspaceId),
+          messaging: messagingOptionsFrom(g, log),
         });
         printLine('');
         printLine(

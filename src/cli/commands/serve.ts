@@ -50,7 +50,7 @@ export function registerServeCommands(program: Command): void {
           port,
           hostname: opts.host,
           onJobError: (id, e) => log(`job ${id} failed: ${e instanceof Error ? e.message : String(e)}`),
-          messaging: messagingOptionsFrom(g, log, ws.workspaceId),
+          messaging: messagingOptionsFrom(g, log),
         });
       } catch (e) {
         await ws.close();
