@@ -8,6 +8,7 @@ import { dailyRefresh } from '../../src/jobs/daily-refresh.ts';
 import { startScheduler } from '../../src/jobs/scheduler.ts';
 import { listStatusHistory, loadWorkspaceStats } from '../../src/storage/queries/analytics.ts';
 import { reclaimAfterBulkRewrite, tableBytes } from '../../src/storage/queries/maintenance.ts';
+import { loadStoredReport, storeReport } from '../../src/storage/queries/report-versions.ts';
 import { saveSetting } from '../../src/storage/queries/settings.ts';
 import { openTestDatabase, type TestDatabase } from '../support/db.ts';
 
@@ -50,12 +51,21 @@ describe('the daily refresh job', () => {
       undefined,
       [ws],
     );
+    // Kept reports: one nobody recomputed for over a week, one from the day before.
+    const keep = (w: number, hash: string, at: string) =>
+      storeReport(t.db, w, hash, { version: 1, body: '{}', costMs: 1, computedAt: new Date(at) });
+    await keep(ws, 'old', '2024-03-10T00:00:00Z');
+    await keep(ws, 'recent', '2024-03-19T00:00:00Z');
+    await keep(other, 'old', '2024-03-10T00:00:00Z');
     try {
       // 2024-03-20 15:30 UTC is already 2024-03-21 in Vladivostok (UTC+10): 20 days since → sleeping.
       const now = new Date('2024-03-20T15:30:00Z');
       await scheduler.tick(now);
       expect((await loadWorkspaceStats(t.db, ws)).asOf).toBe('2024-03-21');
       expect((await loadWorkspaceStats(t.db, other)).asOf).toBeNull();
+      expect(await loadStoredReport(t.db, ws, 'old')).toBeNull();
+      expect(await loadStoredReport(t.db, ws, 'recent')).not.toBeNull();
+      expect(await loadStoredReport(t.db, other, 'old')).not.toBeNull();
       // A second tick the same day is a no-op.
       expect(await refreshDueWorkspaces(t.db, now, [ws])).toEqual([]);
       await scheduler.tick(now);

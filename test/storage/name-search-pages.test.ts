@@ -16,7 +16,7 @@ const people = new Map<number, { name: string; revenue: number }>();
 
 beforeAll(async () => {
   db = await openTestDatabase();
-  ws = await db.workspace('walk');
+  ws = await db.workspace('names');
   for (let i = 0; i < 120; i++) {
     // Every third customer is an "Орлова"; a handful more have it in the middle of the name.
     const name = i % 3 === 0 ? `Мария Орлова ${i}` : i % 37 === 5 ? `Ан${i} орлов-Кин` : `Иван Петров ${i}`;

@@ -17,25 +17,8 @@ export type AuditEntryView = z.infer<typeof C.AuditEntry>;
 export type AuditPageView = z.infer<typeof C.AuditPage>;
 export type AuditFilter = { actor?: string; action?: string; entity?: string; from?: string; to?: string };
 
-// Restated so the bundle does not import zod; the annotations fail the build if the contract changes.
-export const ROLE_NAMES: typeof C.ROLES = ['owner', 'marketer', 'manager', 'viewer'];
-export const SCOPE_NAMES: typeof C.SCOPES = [
-  'customers:read',
-  'customers:write',
-  'customers:merge',
-  'orders:write',
-  'imports:write',
-  'reports:read',
-  'targets:write',
-  'settings:read',
-  'settings:write',
-  'keys:manage',
-  'users:manage',
-  'audit:read',
-  'segments:write',
-  'campaigns:write',
-  'webhooks:manage',
-];
+// From the one table the server checks against (zod-free, so the bundle does not import it).
+export { ROLE_PERMISSIONS as ROLE_SCOPES, ROLES as ROLE_NAMES } from '../../src/http/contract/roles.ts';
 
 type Opts = { signal?: AbortSignal | undefined };
 

@@ -9,10 +9,14 @@ import { resolveSettings } from '../../core/settings.ts';
 import type { Database } from '../../storage/connect.ts';
 import { loadWorkspaceStats } from '../../storage/queries/analytics.ts';
 import { reclaimAfterBulkRewrite } from '../../storage/queries/maintenance.ts';
+import { dropStoredReportsBefore } from '../../storage/queries/report-versions.ts';
 import { loadSettings } from '../../storage/queries/settings.ts';
 import { listWorkspaceIds } from '../../storage/queries/workspaces.ts';
 import { todayIn } from '../clock.ts';
 import { type RecomputeResult, recomputeWorkspace } from './customer-aggregates.ts';
+
+/** Kept reports (report_cache) nobody recomputed for this long go: yesterday's periods, old settings. */
+const KEEP_REPORTS_MS = 7 * 24 * 3_600_000;
 
 export async function refreshDueWorkspaces(
   db: Database,
@@ -25,6 +29,7 @@ export async function refreshDueWorkspaces(
     const today = todayIn(settings.timezone, now);
     const stats = await loadWorkspaceStats(db, workspaceId);
     if (stats.asOf !== null && stats.asOf >= today) continue;
+    await dropStoredReportsBefore(db, workspaceId, new Date(now.getTime() - KEEP_REPORTS_MS));
     done.push({
       workspaceId,
       asOf: today,

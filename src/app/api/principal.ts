@@ -4,29 +4,10 @@
  * and pass `visibleManager` down to the queries, so a manager's restriction lives in the
  * SQL, not in the routes.
  */
+import { type Permission, ROLE_PERMISSIONS, type Role } from '../../core/roles.ts';
 import { AccessError } from './access-error.ts';
 
-export const ROLES = ['owner', 'marketer', 'manager', 'viewer'] as const;
-export type Role = (typeof ROLES)[number];
-
-export const PERMISSIONS = [
-  'customers:read',
-  'customers:write',
-  'customers:merge',
-  'orders:write',
-  'imports:write',
-  'reports:read',
-  'targets:write',
-  'settings:read',
-  'settings:write',
-  'keys:manage',
-  'users:manage',
-  'audit:read',
-  'segments:write',
-  'campaigns:write',
-  'webhooks:manage',
-] as const;
-export type Permission = (typeof PERMISSIONS)[number];
+export { PERMISSIONS, type Permission, ROLES, type Role } from '../../core/roles.ts';
 
 export interface Principal {
   workspaceId: number;
@@ -40,24 +21,6 @@ export interface Principal {
   /** Narrows the role's permissions (null = all of them). */
   scopes: readonly Permission[] | null;
 }
-
-const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
-  owner: PERMISSIONS,
-  marketer: [
-    'customers:read',
-    'customers:write',
-    'customers:merge',
-    'orders:write',
-    'imports:write',
-    'reports:read',
-    'targets:write',
-    'settings:read',
-    'segments:write',
-    'campaigns:write',
-  ],
-  manager: ['customers:read', 'customers:write', 'reports:read', 'settings:read'],
-  viewer: ['customers:read', 'reports:read', 'settings:read'],
-};
 
 export function permissionsOf(role: Role): readonly Permission[] {
   return ROLE_PERMISSIONS[role];

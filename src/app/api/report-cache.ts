@@ -17,12 +17,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Database } from '../../storage/connect.ts';
-import {
-  customerVersion,
-  loadStoredReport,
-  reportVersion,
-  storeReport,
-} from '../../storage/queries/report-versions.ts';
+import { dataVersion, loadStoredReport, storeReport } from '../../storage/queries/report-versions.ts';
 
 interface Entry {
   version: number;
@@ -157,10 +152,7 @@ export async function cachedReport<T>(
   // Versions of the two counters are unrelated numbers: one key never mixes them.
   const fullKey = `${o.versionOf}|${key}`;
   const k = { workspaceId, key: fullKey, mapKey: `${workspaceId}|${fullKey}` };
-  const version =
-    o.versionOf === 'customers'
-      ? await customerVersion(db, workspaceId)
-      : await reportVersion(db, workspaceId);
+  const version = await dataVersion(db, workspaceId, o.versionOf);
   let entry = map.get(k.mapKey);
   if (entry === undefined) {
     const kept = await restore(db, workspaceId, fullKey, k.mapKey);

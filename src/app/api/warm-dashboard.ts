@@ -10,15 +10,11 @@
  */
 import { DEFAULT_DASHBOARD_MONTHS, dashboardPeriods } from '../../core/dashboard-periods.ts';
 import type { Database } from '../../storage/connect.ts';
-import { dropStoredReportsBefore } from '../../storage/queries/report-versions.ts';
 import { listWorkspaceIds } from '../../storage/queries/workspaces.ts';
 import { operatorOf } from '../auth/first-owner.ts';
 import { workspaceContext } from './context.ts';
 import { countSegments } from './count-segments.ts';
 import { reportCohorts, reportKpis } from './read-reports.ts';
-
-/** Kept reports nobody recomputed for this long are dropped (yesterday's periods, old settings). */
-const KEEP_MS = 7 * 24 * 3_600_000;
 
 export async function warmDashboard(db: Database, workspaceId: number, now: Date): Promise<void> {
   const { today } = await workspaceContext(db, workspaceId, now);
@@ -33,9 +29,6 @@ export async function warmDashboard(db: Database, workspaceId: number, now: Date
 
 export async function warmDashboards(db: Database, now: Date, only?: readonly number[]): Promise<number> {
   const ids = only ?? (await listWorkspaceIds(db));
-  for (const ws of ids) {
-    await dropStoredReportsBefore(db, ws, new Date(now.getTime() - KEEP_MS));
-    await warmDashboard(db, ws, now);
-  }
+  for (const ws of ids) await warmDashboard(db, ws, now);
   return ids.length;
 }

@@ -1,9 +1,9 @@
 import { z } from '@hono/zod-openapi';
-import { PERMISSIONS } from '../../app/api/principal.ts';
+import { PERMISSIONS, ROLES } from '../../core/roles.ts';
 import { DateTimeString } from './common.ts';
 
-export const ROLES = ['owner', 'marketer', 'manager', 'viewer'] as const;
-/** Every permission a key can be narrowed to: the permissions themselves (app/api/principal.ts). */
+export { ROLES };
+/** Every permission a key can be narrowed to: the permissions themselves (src/core/roles.ts). */
 export const SCOPES = PERMISSIONS;
 
 export const ApiKeyCreate = z

@@ -1,14 +1,20 @@
 import type { Sql } from '../connect.ts';
 
 /**
- * The workspace's report version (0 before anything was written): it moves whenever data a
- * report reads changes (triggers of migration 0008_search.sql).
+ * A workspace's version (0 before anything was written) of what a kept report depends on:
+ * `reports` moves with every change to orders, lines, categories, targets and managers
+ * (migration 0008_search.sql); `customers` at the commit of every change to customers' status,
+ * segments, scores, manager or merge (migration 0010_customer_versions.sql).
  */
-export async function reportVersion(sql: Sql, workspaceId: number): Promise<number> {
-  const rows = await sql.query<{ version: number }>(
-    'SELECT version FROM report_versions WHERE workspace_id = $1',
-    [workspaceId],
-  );
+export async function dataVersion(
+  sql: Sql,
+  workspaceId: number,
+  of: 'reports' | 'customers',
+): Promise<number> {
+  const table = of === 'reports' ? 'report_versions' : 'customer_versions';
+  const rows = await sql.query<{ version: number }>(`SELECT version FROM ${table} WHERE workspace_id = $1`, [
+    workspaceId,
+  ]);
   return rows[0]?.version ?? 0;
 }
 
@@ -71,17 +77,4 @@ export async function dropStoredReportsBefore(sql: Sql, workspaceId: number, bef
     [workspaceId, before],
   );
   return rows[0]?.n ?? 0;
-}
-
-/**
- * The workspace's customer version (0 before any customer was written): it moves at the commit
- * of every change to customers' status, segments, scores, manager or merge (migration
- * 0010_customer_versions.sql).
- */
-export async function customerVersion(sql: Sql, workspaceId: number): Promise<number> {
-  const rows = await sql.query<{ version: number }>(
-    'SELECT version FROM customer_versions WHERE workspace_id = $1',
-    [workspaceId],
-  );
-  return rows[0]?.version ?? 0;
 }

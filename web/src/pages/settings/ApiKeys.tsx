@@ -10,8 +10,8 @@ import {
   authApi,
   type PermissionName,
   ROLE_NAMES,
+  ROLE_SCOPES,
   type RoleName,
-  SCOPE_NAMES,
 } from '../../api-auth.ts';
 import { useCan } from '../../auth.ts';
 import { SettingsTabs } from '../../components/SettingsTabs.tsx';
@@ -20,25 +20,6 @@ import { useLoad } from '../../hooks.ts';
 import { useI18n } from '../../i18n.tsx';
 import type { Route } from '../../router.ts';
 import '../../styles/auth.css';
-
-/** Which scopes each role may hold (a key can only narrow its role), as the server checks. */
-const ROLE_SCOPES: Record<RoleName, readonly PermissionName[]> = {
-  owner: SCOPE_NAMES,
-  marketer: [
-    'customers:read',
-    'customers:write',
-    'customers:merge',
-    'orders:write',
-    'imports:write',
-    'reports:read',
-    'targets:write',
-    'settings:read',
-    'segments:write',
-    'campaigns:write',
-  ],
-  manager: ['customers:read', 'customers:write', 'reports:read', 'settings:read'],
-  viewer: ['customers:read', 'reports:read', 'settings:read'],
-};
 
 export function ApiKeysPage(_props: { route: Route }) {
   const { t } = useI18n();
