@@ -29,6 +29,7 @@ import { createdAt, id, money, workspaceId } from './columns.ts';
 // Tables of later capabilities live in ./tables, one file each, and are re-exported here so
 // drizzle-kit and the queries see one schema.
 export * from './tables/auth.ts';
+export * from './tables/name-words.ts';
 export * from './tables/notes-webhooks.ts';
 export * from './tables/predictions.ts';
 export * from './tables/report-versions.ts';
@@ -109,9 +110,8 @@ export const customers = pgTable(
     index('customers_revenue_idx').on(t.workspaceId, t.revenue, t.id),
     index('customers_purchases_idx').on(t.workspaceId, t.purchases, t.id),
     index('customers_name_idx').on(t.workspaceId, t.name, t.id),
-    // Name fragment search (ILIKE '%…%'); needs pg_trgm, created in 0008_search.sql, where the
-    // reason workspace_id does not lead this one index is given.
-    index('customers_name_trgm_idx').using('gin', t.name.op('gin_trgm_ops')),
+    // Name search reads customer_name_words (tables/name-words.ts); the trigram index of
+    // 0008_search.sql went with substring search in 0011_name_words.sql.
     index('customers_manager_idx').on(t.workspaceId, t.managerId),
   ],
 );

@@ -26,9 +26,6 @@ describe(`storage on ${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite'}`
   const INDEX_EXCEPTIONS: Record<string, string> = {
     // Sign-in looks up a user's workspaces before any workspace is known.
     workspace_members_user_idx: 'by user, across workspaces',
-    // A GIN trigram index led by workspace_id would read the whole workspace per search
-    // (migration 0008_search); the workspace is checked on the rows it finds.
-    customers_name_trgm_idx: 'trigram name search',
   };
 
   it('applies the migrations: every table exists and leads its primary key with workspace_id', async () => {

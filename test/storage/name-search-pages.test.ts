@@ -1,10 +1,11 @@
 /**
- * Name search pages (src/storage/queries/customer-list.ts): whichever way the planner finds the
- * matches (the trigram index, or walking the sort order), every page is exactly the next matches
- * in the requested order, by id and by revenue, both ways, for page sizes that split the matches
- * unevenly.
+ * Name search pages (src/storage/queries/customer-list.ts): whether the page is driven from the
+ * matches (id order) or the matches are sorted (revenue), every page is exactly the next matches
+ * in the requested order, both ways, for page sizes that split the matches unevenly. A name word
+ * matches at the start of any word of the name (customer_name_words, kept by triggers).
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { searchWords } from '../../src/core/search-words.ts';
 import { insertCustomer } from '../../src/storage/queries/customer-edit.ts';
 import { type CustomerSortField, listCustomerPage } from '../../src/storage/queries/customer-list.ts';
 import { openTestDatabase, type TestDatabase } from '../support/db.ts';
@@ -34,8 +35,15 @@ afterAll(async () => {
   await db.close();
 });
 
+/** The reference: every query word starts some word of the name (any case, ё = е). */
+const fold = (s: string) => s.toLowerCase().replaceAll('ё', 'е');
+const matches = (name: string, query: string) => {
+  const words = fold(name).split(/[^\p{L}\p{N}]+/u);
+  return searchWords(query).every((q) => words.some((w) => w.startsWith(fold(q))));
+};
+
 const expected = (fragment: string, sort: 'id' | 'revenue', desc: boolean): number[] => {
-  const rows = [...people].filter(([, p]) => p.name.toLowerCase().includes(fragment.toLowerCase()));
+  const rows = [...people].filter(([, p]) => matches(p.name, fragment));
   rows.sort(([a, pa], [b, pb]) => {
     const d = sort === 'id' ? a - b : pa.revenue - pb.revenue || a - b;
     return desc ? -d : d;
@@ -50,7 +58,7 @@ async function allPages(fragment: string, sort: CustomerSortField, desc: boolean
     const page = await listCustomerPage(
       db.db,
       ws,
-      { visibleManager: null, search: { nameLike: fragment } },
+      { visibleManager: null, search: { nameWords: searchWords(fragment) } },
       { field: sort, desc },
       after,
       limit,
@@ -73,8 +81,13 @@ describe('name search pages', () => {
       const want = expected('орлов', sort, desc);
       expect(want.length).toBeGreaterThan(40);
       for (const limit of [3, 7, 50]) expect(await allPages('орлов', sort, desc, limit)).toEqual(want);
-      // A fragment only a few names have, in the middle of the name and in another case.
-      expect(await allPages('-кин', sort, desc, 2)).toEqual(expected('-кин', sort, desc));
+      // A word only a few names have, after a hyphen and in another case; two words together.
+      const few = expected('КИН', sort, desc);
+      expect(few.length).toBeGreaterThan(1);
+      expect(await allPages('КИН', sort, desc, 2)).toEqual(few);
+      const both = expected('мар орл', sort, desc);
+      expect(both).toEqual(expected('орлова мария', sort, desc));
+      expect(await allPages('мар орл', sort, desc, 7)).toEqual(both);
     });
   }
 });

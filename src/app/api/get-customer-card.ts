@@ -5,24 +5,20 @@
  * newest first.
  */
 import { AppError } from '../../core/errors.ts';
+import { resolveSettings } from '../../core/settings.ts';
 import type { Database } from '../../storage/connect.ts';
 import {
   type CustomerRecord,
-  customerDoneTasks,
-  customerEvents,
-  customerNotes,
-  customerOrders,
-  customerStatusHistory,
   findCustomer,
+  loadCustomerCard,
   type OrderRecord,
   type StatusChangeRecord,
   type TimelineEvent,
   type TimelineNote,
   type TimelineTask,
 } from '../../storage/queries/customer-card.ts';
-import { type IdentifierRow, identifiersOf } from '../../storage/queries/identifiers.ts';
-import { workspaceContext } from './context.ts';
-import { type CardPrediction, cardPrediction } from './predictions.ts';
+import type { IdentifierRow } from '../../storage/queries/identifiers.ts';
+import type { CardPrediction } from './predictions.ts';
 import { type Principal, requirePermission, visibleManager } from './principal.ts';
 
 /** Timeline length cap per kind; the card says when it was reached. */
@@ -64,21 +60,20 @@ export async function visibleCustomer(
 
 export async function getCustomerCard(db: Database, principal: Principal, id: number): Promise<CustomerCard> {
   requirePermission(principal, 'customers:read');
-  const ws = principal.workspaceId;
-  const customer = await visibleCustomer(db, principal, id);
-  // Visibility settled, the rest are independent reads: on PostgreSQL they run on several pool
-  // connections at once (the card waits for the slowest, not for the sum); PGlite queues them.
-  const [{ settings }, identifiers, statusHistory, orders, events, notes, doneTasks, predictions] =
-    await Promise.all([
-      workspaceContext(db, ws),
-      identifiersOf(db, ws, [id]),
-      customerStatusHistory(db, ws, id),
-      customerOrders(db, ws, id, TIMELINE_LIMIT + 1),
-      customerEvents(db, ws, id, TIMELINE_LIMIT + 1),
-      customerNotes(db, ws, id, TIMELINE_LIMIT + 1),
-      customerDoneTasks(db, ws, id, TIMELINE_LIMIT + 1),
-      cardPrediction(db, ws, id),
-    ]);
+  const data = await loadCustomerCard(
+    db,
+    principal.workspaceId,
+    id,
+    visibleManager(principal),
+    TIMELINE_LIMIT + 1,
+  );
+  if (!data) throw new AppError('not_found', `no customer ${id}`);
+  const { customer, statusHistory, orders, events, notes, doneTasks, prediction } = data;
+  if (customer.mergedInto !== null) {
+    throw new AppError('not_found', `customer ${id} was merged into ${customer.mergedInto}`, {
+      merged_into: customer.mergedInto,
+    });
+  }
   const truncated = [orders, events, notes, doneTasks].some((l) => l.length > TIMELINE_LIMIT);
   const timeline: TimelineItem[] = [
     ...orders
@@ -97,13 +92,18 @@ export async function getCustomerCard(db: Database, principal: Principal, id: nu
     ...doneTasks.slice(0, TIMELINE_LIMIT).map((task) => ({ type: 'task' as const, at: task.doneAt, task })),
   ];
   timeline.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
+  // The fit's reason explains a 'rules' prediction, or a model one without CLV (spend model unused).
+  const explain = prediction !== null && (prediction.source === 'rules' || prediction.predictedClv === null);
   return {
     customer,
-    identifiers,
+    identifiers: data.identifiers.map((i) => ({ ...i, customerId: id })),
     statusHistory,
     timeline,
     timelineTruncated: truncated,
-    currency: settings.currency,
-    predictions,
+    currency: resolveSettings(data.settings).currency,
+    predictions: {
+      prediction: prediction && { ...prediction, fallbackReason: explain ? data.fitReason : null },
+      recommendations: data.recommendations,
+    },
   };
 }

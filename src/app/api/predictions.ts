@@ -14,9 +14,7 @@ import type { Band } from '../../core/clv/uncertainty.ts';
 import { AppError } from '../../core/errors.ts';
 import type { Database } from '../../storage/connect.ts';
 import {
-  loadCustomerPrediction,
   loadModelFit,
-  loadRecommendations,
   type ModelFitRow,
   type PredictionRow,
   type PredictionTotals,
@@ -92,26 +90,4 @@ export async function refitNow(db: Database, principal: Principal, now?: Date): 
 export interface CardPrediction {
   prediction: (PredictionRow & { asOf: string; fallbackReason: string | null }) | null;
   recommendations: RecommendationRow[];
-}
-
-/**
- * The card's figures. The caller has already checked that the principal may see the customer
- * (visibleCustomer), so these reads are by id. `fallbackReason` explains a 'rules' prediction,
- * or a model prediction without CLV (spend model not used).
- */
-export async function cardPrediction(
-  db: Database,
-  workspaceId: number,
-  customerId: number,
-): Promise<CardPrediction> {
-  // Together (a card is read far more often than anything else); the fit only when its reason
-  // is needed, which a model prediction with CLV does not need.
-  const [p, recommendations] = await Promise.all([
-    loadCustomerPrediction(db, workspaceId, customerId),
-    loadRecommendations(db, workspaceId, customerId),
-  ]);
-  if (!p) return { prediction: null, recommendations };
-  const explain = p.source === 'rules' || p.predictedClv === null;
-  const fallbackReason = explain ? ((await loadModelFit(db, workspaceId))?.reason ?? null) : null;
-  return { prediction: { ...p, fallbackReason }, recommendations };
 }

@@ -1,10 +1,11 @@
 /**
  * The customer list: filters, sort and search over the stored aggregates, keyset-paged.
  * `q` is read as an e-mail (has @), a phone in any spelling (normalised to E.164 in the
- * workspace country), an id, or a name substring.
+ * workspace country), an id, or words starting words of the name ("ив петр" finds Петров Иван).
  */
 
 import { normalizeEmail, normalizePhone } from '../../core/import/values.ts';
+import { searchWords } from '../../core/search-words.ts';
 import type { RuleSet } from '../../core/segments/rules.ts';
 import type { Settings } from '../../core/settings.ts';
 import type { Database } from '../../storage/connect.ts';
@@ -91,7 +92,7 @@ export function parseSearch(q: string, country: string): CustomerSearch | undefi
   if (t === '') return undefined;
   if (t.includes('@')) {
     const e = normalizeEmail(t);
-    return e.ok ? { email: e.value } : { nameLike: t, exact: t };
+    return e.ok ? { email: e.value } : byName(t);
   }
   if (PHONE_LIKE.test(t)) {
     const digits = t.replace(/\D/g, '');
@@ -99,7 +100,13 @@ export function parseSearch(q: string, country: string): CustomerSearch | undefi
     if (phone?.ok) return { phone: phone.value, exact: t };
     return /^\d{1,15}$/.test(t) ? { exact: t, id: Number(t) } : { exact: t };
   }
-  return { nameLike: t, exact: t };
+  return byName(t);
+}
+
+/** A name (word prefixes) or, typed whole, an external or messenger id. */
+function byName(t: string): CustomerSearch {
+  const words = searchWords(t);
+  return words.length > 0 ? { nameWords: words, exact: t } : { exact: t };
 }
 
 export async function searchCustomers(

@@ -83,7 +83,7 @@ const RulesParam = z
 export const CustomerFilterQuery = z.object({
   q: z.string().max(200).optional().openapi({
     description:
-      'search: a phone in any spelling, an e-mail, an id, an external or messenger id, or part of the name',
+      'search: a phone in any spelling, an e-mail, an id, an external or messenger id, or the starts of words of the name ("ив петр" finds "Петров Иван"; any case, ё = е)',
     example: '+7 912 345-67-89',
   }),
   status: csvOf(LIFECYCLE_STATUSES, 'sleeping,lost').optional(),

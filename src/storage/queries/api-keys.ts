@@ -98,6 +98,7 @@ export async function findApiKeyForUse(
           AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute'))
      SELECT ${COLUMNS} FROM api_keys WHERE workspace_id = $1 AND id = $2`,
     [workspaceId, id, secretHash],
+    { prepared: true },
   );
   return rows[0] ? toRow(rows[0]) : null;
 }

@@ -47,8 +47,12 @@ const SORT_COLUMN: Record<CustomerSortField, { expr: string; cast: string; nulla
 export interface CustomerSearch {
   phone?: string;
   email?: string;
-  /** Name substring, case-insensitive. */
-  nameLike?: string;
+  /**
+   * Words of a name, each matched as the start of a word of the customer's name (any case, ё = е):
+   * a customer matches when every word does. Split by the caller (core/search-words.ts), folded
+   * here by the database's own `customer_name_fold`, as the stored words were.
+   */
+  nameWords?: string[];
   /** An exact external or messenger id. */
   exact?: string;
   id?: number;
@@ -154,20 +158,21 @@ type Raw = {
 
 const EXACT_KINDS = ['external', 'telegram', 'whatsapp', 'vk', 'max'];
 
-function escapeLike(s: string): string {
-  return s.replace(/[\\%_]/g, (m) => `\\${m}`);
-}
-
 /**
  * The WHERE of a filter over `customers c` (workspace = `$1`, which the caller puts first in
- * `params`). Async because a search resolves identifiers to ids first.
+ * `params`). Async for callers written when a search took a query of its own.
  */
 export async function customerWhere(
-  sql: Sql,
-  workspaceId: number,
+  _sql: Sql,
+  _workspaceId: number,
   filter: CustomerListFilter,
   p: Param,
 ): Promise<string[]> {
+  return filterWhere(filter, p);
+}
+
+/** The filter's conditions over `customers c`, its search included. */
+function filterWhere(filter: CustomerListFilter, p: Param): string[] {
   const where = ['c.workspace_id = $1', 'c.merged_into IS NULL'];
   if (filter.visibleManager !== null) where.push(`c.manager_id = ${p(filter.visibleManager)}`);
   if (filter.ids !== undefined) where.push(`c.id = ANY(${p(filter.ids)}::bigint[])`);
@@ -200,21 +205,43 @@ export async function customerWhere(
   if (filter.churnRisk?.length) where.push(churnRiskSql(p(filter.churnRisk)));
   if (filter.recommended !== undefined) where.push(recommendedSql(p(filter.recommended)));
   for (const r of filter.rules ?? []) where.push(compileRuleSet(r.set, r.asOf, p));
-  const s = filter.search;
-  if (s) {
-    // Identifier matches first, by primary key: an OR of subqueries would scan every customer.
-    const keys: { kind: string; value: string }[] = [];
-    if (s.phone !== undefined) keys.push({ kind: 'phone', value: s.phone });
-    if (s.email !== undefined) keys.push({ kind: 'email', value: s.email });
-    if (s.exact !== undefined) for (const kind of EXACT_KINDS) keys.push({ kind, value: s.exact });
-    const matched = keys.length > 0 ? await identifierOwners(sql, workspaceId, keys) : [];
-    if (s.id !== undefined) matched.push(s.id);
-    const any: string[] = [];
-    if (matched.length > 0) any.push(`c.id = ANY(${p(matched)}::bigint[])`);
-    if (s.nameLike !== undefined) any.push(`c.name ILIKE ${p(`%${escapeLike(s.nameLike)}%`)}`);
-    where.push(any.length > 0 ? `(${any.join(' OR ')})` : 'false');
+  if (filter.search) {
+    const { names, others } = searchParts(filter.search, p);
+    const ids = [names, others].filter((q) => q !== null).map((q) => `(${q})`);
+    where.push(ids.length > 0 ? `c.id IN (${ids.join(' UNION ALL ')})` : 'false');
   }
   return where;
+}
+
+/**
+ * The ids a search matches, as queries of one column `customer_id` (an id may repeat; null
+ * when that part cannot match): `names`, the customers having every name word as the start of
+ * a word of their name (customer_name_words), and `others`, the owners of the identifiers
+ * (phone, e-mail, an exact external or messenger id) and the id itself.
+ */
+function searchParts(s: CustomerSearch, p: Param): { names: string | null; others: string | null } {
+  const keys: { kind: string; value: string }[] = [];
+  if (s.phone !== undefined) keys.push({ kind: 'phone', value: s.phone });
+  if (s.email !== undefined) keys.push({ kind: 'email', value: s.email });
+  if (s.exact !== undefined) for (const kind of EXACT_KINDS) keys.push({ kind, value: s.exact });
+  const others: string[] = [];
+  if (keys.length > 0) {
+    others.push(`SELECT i.customer_id FROM unnest(${p(keys.map((k) => k.kind))}::text[], ${p(keys.map((k) => k.value))}::text[]) AS k(kind, value)
+       JOIN customer_identifiers i ON i.workspace_id = $1 AND i.kind = k.kind AND i.value = k.value`);
+  }
+  if (s.id !== undefined) others.push(`SELECT ${p(s.id)}::bigint`);
+  let names: string | null = null;
+  if (s.nameWords !== undefined && s.nameWords.length > 0) {
+    // ^@ (starts with) on a constant becomes a range of the index (the column is COLLATE "C").
+    // Several words are a join on the customer, so the planner picks which word to start from.
+    const joins = s.nameWords.slice(1).map(
+      (w, i) => `JOIN customer_name_words w${i + 1} ON w${i + 1}.workspace_id = $1
+           AND w${i + 1}.customer_id = w.customer_id AND w${i + 1}.word ^@ customer_name_fold(${p(w)}::text)`,
+    );
+    names = `SELECT w.customer_id FROM customer_name_words w ${joins.join(' ')}
+       WHERE w.workspace_id = $1 AND w.word ^@ customer_name_fold(${p(s.nameWords[0])}::text)`;
+  }
+  return { names, others: others.length > 0 ? others.map((q) => `(${q})`).join(' UNION ALL ') : null };
 }
 
 /** A parameter list that starts with the workspace ($1) and a placeholder maker for it. */
@@ -268,9 +295,6 @@ export async function listCustomerPage(
   after: Keyset | null,
   limit: number,
 ): Promise<CustomerListRow[]> {
-  const { params, p } = paramsFor(workspaceId);
-  const where = await customerWhere(sql, workspaceId, filter, p);
-
   const col = SORT_COLUMN[sort.field];
   const dir = sort.desc ? 'DESC' : 'ASC';
   const cmp = sort.desc ? '<' : '>';
@@ -278,14 +302,30 @@ export async function listCustomerPage(
           c.purchases, c.revenue::text AS revenue, c.first_purchase_on, c.last_purchase_on, c.next_expected_on,
           c.cycle_days::float8 AS cycle_days, c.manager_id, c.tags, c.source, c.birthday,
           cp.p_alive, cp.predicted_clv::text AS predicted_clv, cp.churn_risk,
-          ${col.expr}${col.cast === 'numeric' ? '::text' : ''} AS sort_value
-     FROM customers c
-     LEFT JOIN customer_predictions cp ON cp.workspace_id = c.workspace_id AND cp.customer_id = c.id`;
+          ${col.expr}${col.cast === 'numeric' ? '::text' : ''} AS sort_value`;
+  const predictions =
+    'LEFT JOIN customer_predictions cp ON cp.workspace_id = c.workspace_id AND cp.customer_id = c.id';
+  if (sort.field === 'id' && filter.search !== undefined) {
+    const rows = await searchDrivenPage(
+      sql,
+      workspaceId,
+      filter,
+      `${select}`,
+      predictions,
+      sort.desc,
+      after,
+      limit,
+    );
+    return withContacts(sql, workspaceId, rows);
+  }
+  const { params, p } = paramsFor(workspaceId);
+  const where = filterWhere(filter, p);
   const base = where.join(' AND ');
   const baseParams = params.length;
 
   const run = async (extra: string[], order: string, n: number) => {
-    const text = `${select} WHERE ${[base, ...extra].join(' AND ')} ORDER BY ${order} LIMIT ${n}`;
+    const text = `${select} FROM customers c ${predictions}
+     WHERE ${[base, ...extra].join(' AND ')} ORDER BY ${order} LIMIT ${n}`;
     return sql.query<Raw>(text, params);
   };
 
@@ -310,6 +350,69 @@ export async function listCustomerPage(
     rows = rows.concat(await run(extra, `c.id ${dir}`, limit - rows.length));
   }
 
+  return withContacts(sql, workspaceId, rows);
+}
+
+/**
+ * A search's page in id order, driven from its matches: the next candidate ids in order (a
+ * common name word such as «олеся» matches ~17,000 of 1M customers; the first few hundred are
+ * read from the words index in customer order and the scan stops there), then the customers
+ * looked up one by one and filtered. When the filters leave the page short while candidates
+ * remain, it goes on from the last candidate with a larger batch, so the page is exact.
+ */
+async function searchDrivenPage(
+  sql: Sql,
+  workspaceId: number,
+  filter: CustomerListFilter,
+  select: string,
+  predictions: string,
+  desc: boolean,
+  after: Keyset | null,
+  limit: number,
+): Promise<Raw[]> {
+  const dir = desc ? 'DESC' : 'ASC';
+  const cmp = desc ? '<' : '>';
+  const rows: Raw[] = [];
+  let from = after?.id ?? null;
+  let batch = Math.max(4 * limit, 200);
+  for (;;) {
+    const { params, p } = paramsFor(workspaceId);
+    // The candidates' parameters first, so the follow-up below can pass just those.
+    const { names, others } = searchParts(filter.search!, p);
+    if (names === null && others === null) return rows;
+    const next = from === null ? '' : `WHERE customer_id ${cmp} ${p(from)}`;
+    // Each part in order with its own LIMIT: a common word's matches are then read from the
+    // (workspace, customer, word) index in customer order, stopping at the batch.
+    const part = (q: string) =>
+      `(SELECT DISTINCT customer_id FROM (${q}) AS s (customer_id) ${next} ORDER BY 1 ${dir} LIMIT ${batch})`;
+    const candidates = `SELECT customer_id FROM (${[names, others]
+      .filter((q) => q !== null)
+      .map(part)
+      .join(' UNION ')}) AS u ORDER BY 1 ${dir} LIMIT ${batch}`;
+    const candidateParams = params.length;
+    const where = filterWhere({ ...filter, search: undefined }, p);
+    const page = await sql.query<Raw>(
+      `${select} FROM (${candidates}) AS m
+         -- OFFSET 0: a lookup per candidate, in the candidates' order (not a join to plan).
+         CROSS JOIN LATERAL (SELECT * FROM customers c WHERE c.workspace_id = $1 AND c.id = m.customer_id OFFSET 0) AS c
+         ${predictions}
+        WHERE ${where.join(' AND ')} ORDER BY m.customer_id ${dir} LIMIT ${limit - rows.length}`,
+      params,
+    );
+    rows.push(...page);
+    if (rows.length >= limit) return rows;
+    // Short: the end of the matches, or the filters dropped most of this batch.
+    const [read] = await sql.query<{ n: number; last: number | null }>(
+      `SELECT count(*)::int AS n, ${desc ? 'min' : 'max'}(customer_id) AS last FROM (${candidates}) AS m`,
+      params.slice(0, candidateParams),
+    );
+    if (!read || read.n < batch || read.last === null) return rows;
+    from = read.last;
+    batch *= 4;
+  }
+}
+
+async function withContacts(sql: Sql, workspaceId: number, rows: Raw[]): Promise<CustomerListRow[]> {
   const contacts = await firstContacts(
     sql,
     workspaceId,
@@ -341,19 +444,6 @@ export async function listCustomerPage(
     churnRisk: r.churn_risk,
     sortValue: r.sort_value,
   }));
-}
-
-async function identifierOwners(
-  sql: Sql,
-  workspaceId: number,
-  keys: { kind: string; value: string }[],
-): Promise<number[]> {
-  const rows = await sql.query<{ customer_id: number }>(
-    `SELECT DISTINCT i.customer_id FROM unnest($2::text[], $3::text[]) AS k(kind, value)
-       JOIN customer_identifiers i ON i.workspace_id = $1 AND i.kind = k.kind AND i.value = k.value`,
-    [workspaceId, keys.map((k) => k.kind), keys.map((k) => k.value)],
-  );
-  return rows.map((r) => r.customer_id);
 }
 
 /** The first phone and e-mail of each customer (the oldest binding). */

@@ -190,7 +190,7 @@ export async function loadModelFit(sql: Sql, workspaceId: number): Promise<Model
   };
 }
 
-interface RawPrediction {
+export interface RawPrediction {
   c: number;
   source: string;
   p_alive: number | null;
@@ -200,7 +200,7 @@ interface RawPrediction {
   risk: string;
 }
 
-const toPrediction = (r: RawPrediction): PredictionRow => ({
+export const toPrediction = (r: RawPrediction): PredictionRow => ({
   customerId: Number(r.c),
   source: r.source as PredictionRow['source'],
   pAlive: r.p_alive === null ? null : Number(r.p_alive),
@@ -210,7 +210,7 @@ const toPrediction = (r: RawPrediction): PredictionRow => ({
   churnRisk: r.risk as PredictionRow['churnRisk'],
 });
 
-const PREDICTION_COLUMNS = `p.customer_id AS c, p.source, p.p_alive, p.expected_purchases_90d AS ep,
+export const PREDICTION_COLUMNS = `p.customer_id AS c, p.source, p.p_alive, p.expected_purchases_90d AS ep,
   p.predicted_clv::text AS clv, p.expected_revenue_90d::text AS rev, p.churn_risk AS risk`;
 
 /** Every stored prediction of the workspace (the CLI's `customers --json`). */
@@ -222,40 +222,36 @@ export async function loadPredictions(sql: Sql, workspaceId: number): Promise<Ma
   return new Map(rows.map((r) => [Number(r.c), toPrediction(r)]));
 }
 
-/** One customer's stored prediction, with the day it was made for. */
-export async function loadCustomerPrediction(
-  sql: Sql,
-  workspaceId: number,
-  customerId: number,
-): Promise<(PredictionRow & { asOf: string }) | null> {
-  const [r] = await sql.query<RawPrediction & { as_of: string }>(
-    `SELECT ${PREDICTION_COLUMNS}, p.as_of::text AS as_of
-       FROM customer_predictions p WHERE p.workspace_id = $1 AND p.customer_id = $2`,
-    [workspaceId, customerId],
-  );
-  return r ? { ...toPrediction(r), asOf: r.as_of } : null;
-}
-
 /** Stored recommendations, best first; all customers' when `customerId` is omitted. */
 export async function loadRecommendations(
   sql: Sql,
   workspaceId: number,
   customerId?: number,
 ): Promise<RecommendationRow[]> {
-  const rows = await sql.query<{ c: number; rank: number; kind: string; item: string; score: number }>(
+  const rows = await sql.query<RawRecommendation>(
     `SELECT customer_id AS c, rank, kind, item, score FROM customer_recommendations
       WHERE workspace_id = $1 AND ($2::bigint IS NULL OR customer_id = $2)
       ORDER BY customer_id, rank`,
     [workspaceId, customerId ?? null],
   );
-  return rows.map((r) => ({
-    customerId: Number(r.c),
-    rank: Number(r.rank),
-    kind: r.kind as RecommendationKind,
-    item: r.item,
-    score: Number(r.score),
-  }));
+  return rows.map(toRecommendation);
 }
+
+export interface RawRecommendation {
+  c: number;
+  rank: number;
+  kind: string;
+  item: string;
+  score: number;
+}
+
+export const toRecommendation = (r: RawRecommendation): RecommendationRow => ({
+  customerId: Number(r.c),
+  rank: Number(r.rank),
+  kind: r.kind as RecommendationKind,
+  item: r.item,
+  score: Number(r.score),
+});
 
 export interface PredictionTotals {
   /** Customers with a stored prediction (visible to the caller, not merged away). */
