@@ -62,6 +62,12 @@ describe('name search', () => {
     expect(await names('нет такого')).toEqual([]);
   });
 
+  test('each row carries its first phone and e-mail, read in the page statement', async () => {
+    const res = await ws.owner.get(`/api/customers?q=${encodeURIComponent('пётр')}`);
+    expect(res.body.items).toHaveLength(1);
+    expect(res.body.items[0]).toMatchObject({ name: 'Пётр', phone: '+79164441005', email: null });
+  });
+
   test('punctuation separates words and never acts as a wildcard', async () => {
     expect(await names('100%')).toEqual(['John 100% Smith']);
     expect(await names('o_b')).toEqual(['Joan O_Brien']);
