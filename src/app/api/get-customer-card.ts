@@ -48,7 +48,11 @@ export async function visibleCustomer(
   principal: Principal,
   id: number,
 ): Promise<CustomerRecord> {
-  const c = await findCustomer(db, principal.workspaceId, id, visibleManager(principal));
+  return live(id, await findCustomer(db, principal.workspaceId, id, visibleManager(principal)));
+}
+
+/** `c` when it exists (as far as the caller may know) and was not merged away, else `not_found`. */
+function live<T extends { mergedInto: number | null }>(id: number, c: T | null): T {
   if (!c) throw new AppError('not_found', `no customer ${id}`);
   if (c.mergedInto !== null) {
     throw new AppError('not_found', `customer ${id} was merged into ${c.mergedInto}`, {
@@ -67,13 +71,20 @@ export async function getCustomerCard(db: Database, principal: Principal, id: nu
     visibleManager(principal),
     TIMELINE_LIMIT + 1,
   );
-  if (!data) throw new AppError('not_found', `no customer ${id}`);
-  const { customer, statusHistory, orders, events, notes, doneTasks, prediction } = data;
-  if (customer.mergedInto !== null) {
-    throw new AppError('not_found', `customer ${id} was merged into ${customer.mergedInto}`, {
-      merged_into: customer.mergedInto,
-    });
-  }
+  // live() throws unless there is a (visible, unmerged) customer, so `data` is there below.
+  const customer = live(id, data?.customer ?? null);
+  const {
+    identifiers,
+    statusHistory,
+    orders,
+    events,
+    notes,
+    doneTasks,
+    prediction,
+    recommendations,
+    fitReason,
+    settings,
+  } = data!;
   const truncated = [orders, events, notes, doneTasks].some((l) => l.length > TIMELINE_LIMIT);
   const timeline: TimelineItem[] = [
     ...orders
@@ -96,14 +107,14 @@ export async function getCustomerCard(db: Database, principal: Principal, id: nu
   const explain = prediction !== null && (prediction.source === 'rules' || prediction.predictedClv === null);
   return {
     customer,
-    identifiers: data.identifiers.map((i) => ({ ...i, customerId: id })),
+    identifiers: identifiers.map((i) => ({ ...i, customerId: id })),
     statusHistory,
     timeline,
     timelineTruncated: truncated,
-    currency: resolveSettings(data.settings).currency,
+    currency: resolveSettings(settings).currency,
     predictions: {
-      prediction: prediction && { ...prediction, fallbackReason: explain ? data.fitReason : null },
-      recommendations: data.recommendations,
+      prediction: prediction && { ...prediction, fallbackReason: explain ? fitReason : null },
+      recommendations,
     },
   };
 }

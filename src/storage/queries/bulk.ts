@@ -20,7 +20,7 @@ export async function applyBulkChange(
   event: Record<string, unknown>,
 ): Promise<number> {
   const { params, p } = paramsFor(workspaceId);
-  const where = await customerWhere(sql, workspaceId, filter, p);
+  const where = customerWhere(filter, p);
   let set: string;
   if (change.action === 'add_tag') {
     const tag = p(change.tag);

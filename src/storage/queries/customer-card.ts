@@ -8,6 +8,7 @@ import {
   type PredictionRow,
   type RawPrediction,
   type RawRecommendation,
+  RECOMMENDATION_COLUMNS,
   type RecommendationRow,
   toPrediction,
   toRecommendation,
@@ -336,9 +337,9 @@ export async function loadCustomerCard(
        )},
        'prediction', (SELECT row_to_json(p) FROM (SELECT ${PREDICTION_COLUMNS}, p.as_of::text AS as_of
                         FROM customer_predictions p WHERE p.workspace_id = $1 AND p.customer_id = $2) p),
-       'recommendations', (SELECT coalesce(json_agg(json_build_object('c', r.customer_id, 'rank', r.rank,
-                              'kind', r.kind, 'item', r.item, 'score', r.score) ORDER BY r.rank), '[]'::json)
-                             FROM customer_recommendations r WHERE r.workspace_id = $1 AND r.customer_id = $2),
+       'recommendations', (SELECT coalesce(json_agg(r ORDER BY r.rank), '[]'::json)
+                             FROM (SELECT ${RECOMMENDATION_COLUMNS} FROM customer_recommendations r
+                                    WHERE r.workspace_id = $1 AND r.customer_id = $2) r),
        'fit_reason', (SELECT f.reason FROM model_fits f WHERE f.workspace_id = $1),
        'settings', (SELECT coalesce(json_object_agg(st.key, st.value), '{}'::json)
                       FROM settings st WHERE st.workspace_id = $1)

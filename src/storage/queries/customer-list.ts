@@ -160,19 +160,9 @@ const EXACT_KINDS = ['external', 'telegram', 'whatsapp', 'vk', 'max'];
 
 /**
  * The WHERE of a filter over `customers c` (workspace = `$1`, which the caller puts first in
- * `params`). Async for callers written when a search took a query of its own.
+ * `params`), its search included. The list, count, export and bulk changes share it.
  */
-export async function customerWhere(
-  _sql: Sql,
-  _workspaceId: number,
-  filter: CustomerListFilter,
-  p: Param,
-): Promise<string[]> {
-  return filterWhere(filter, p);
-}
-
-/** The filter's conditions over `customers c`, its search included. */
-function filterWhere(filter: CustomerListFilter, p: Param): string[] {
+export function customerWhere(filter: CustomerListFilter, p: Param): string[] {
   const where = ['c.workspace_id = $1', 'c.merged_into IS NULL'];
   if (filter.visibleManager !== null) where.push(`c.manager_id = ${p(filter.visibleManager)}`);
   if (filter.ids !== undefined) where.push(`c.id = ANY(${p(filter.ids)}::bigint[])`);
@@ -263,7 +253,7 @@ export async function countCustomers(
   filter: CustomerListFilter,
 ): Promise<number> {
   const { params, p } = paramsFor(workspaceId);
-  const where = await customerWhere(sql, workspaceId, filter, p);
+  const where = customerWhere(filter, p);
   const [row] = await sql.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM customers c WHERE ${where.join(' AND ')}`,
     params,
@@ -278,7 +268,7 @@ export async function customerIds(
   filter: CustomerListFilter,
 ): Promise<number[]> {
   const { params, p } = paramsFor(workspaceId);
-  const where = await customerWhere(sql, workspaceId, filter, p);
+  const where = customerWhere(filter, p);
   const rows = await sql.query<{ id: number }>(
     `SELECT c.id FROM customers c WHERE ${where.join(' AND ')} ORDER BY c.id`,
     params,
@@ -319,7 +309,7 @@ export async function listCustomerPage(
     return withContacts(sql, workspaceId, rows);
   }
   const { params, p } = paramsFor(workspaceId);
-  const where = filterWhere(filter, p);
+  const where = customerWhere(filter, p);
   const base = where.join(' AND ');
   const baseParams = params.length;
 
@@ -390,7 +380,7 @@ async function searchDrivenPage(
       .map(part)
       .join(' UNION ')}) AS u ORDER BY 1 ${dir} LIMIT ${batch}`;
     const candidateParams = params.length;
-    const where = filterWhere({ ...filter, search: undefined }, p);
+    const where = customerWhere({ ...filter, search: undefined }, p);
     const page = await sql.query<Raw>(
       `${select} FROM (${candidates}) AS m
          -- OFFSET 0: a lookup per candidate, in the candidates' order (not a join to plan).

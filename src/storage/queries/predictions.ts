@@ -222,17 +222,15 @@ export async function loadPredictions(sql: Sql, workspaceId: number): Promise<Ma
   return new Map(rows.map((r) => [Number(r.c), toPrediction(r)]));
 }
 
-/** Stored recommendations, best first; all customers' when `customerId` is omitted. */
-export async function loadRecommendations(
-  sql: Sql,
-  workspaceId: number,
-  customerId?: number,
-): Promise<RecommendationRow[]> {
+/** The columns of a stored recommendation `r`, as `toRecommendation` reads them. */
+export const RECOMMENDATION_COLUMNS = 'r.customer_id AS c, r.rank, r.kind, r.item, r.score';
+
+/** Every customer's stored recommendations, best first (the card reads its own in its statement). */
+export async function loadRecommendations(sql: Sql, workspaceId: number): Promise<RecommendationRow[]> {
   const rows = await sql.query<RawRecommendation>(
-    `SELECT customer_id AS c, rank, kind, item, score FROM customer_recommendations
-      WHERE workspace_id = $1 AND ($2::bigint IS NULL OR customer_id = $2)
-      ORDER BY customer_id, rank`,
-    [workspaceId, customerId ?? null],
+    `SELECT ${RECOMMENDATION_COLUMNS} FROM customer_recommendations r
+      WHERE r.workspace_id = $1 ORDER BY r.customer_id, r.rank`,
+    [workspaceId],
   );
   return rows.map(toRecommendation);
 }
