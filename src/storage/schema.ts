@@ -111,7 +111,11 @@ export const customers = pgTable(
     index('customers_purchases_idx').on(t.workspaceId, t.purchases, t.id),
     index('customers_name_idx').on(t.workspaceId, t.name, t.id),
     // Name search reads customer_name_words (tables/name-words.ts); the trigram index of
-    // 0008_search.sql went with substring search in 0011_name_words.sql.
+    // 0008_search.sql went with substring search in 0011_name_words.sql. A search of several
+    // words whose customers rarely meet intersects their lists here: GIN over the name's folded
+    // words, each key prefixed with the workspace id ("7:анна"), so a workspace's lists hold only
+    // its own customers (queries/name-search.ts; the function is in 0012_name_keys.sql).
+    index('customers_name_keys_idx').using('gin', sql`customer_name_keys(${t.workspaceId}, ${t.name})`),
     index('customers_manager_idx').on(t.workspaceId, t.managerId),
   ],
 );

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { KEY_TTL_MS } from '../../src/app/api/authenticate-api-key.ts';
 import { openTestApi, order, type TestApi } from './support.ts';
 
 let api: TestApi;
@@ -165,6 +166,23 @@ describe('authentication and roles', () => {
     const revoked = await viewer.get('/api/customers');
     expect(revoked.status).toBe(401);
     expect(revoked.body.error.message).toMatch(/revoked/);
+  });
+
+  test('a checked key is kept for a moment: revoked behind this process, it stops within KEY_TTL_MS', async () => {
+    const ws = await api.workspace();
+    const till = await ws.as({ role: 'viewer', name: 'till' });
+    expect((await till.get('/api/customers')).status).toBe(200);
+    // Revoked by another process sharing the database (plain SQL here): this one kept the key…
+    await api.db.db.query(
+      `UPDATE api_keys SET revoked_at = now() WHERE workspace_id = $1 AND name = 'till'`,
+      [ws.id],
+    );
+    expect((await till.get('/api/customers')).status).toBe(200);
+    // … and reads it again once the moment has passed.
+    await new Promise((r) => setTimeout(r, KEY_TTL_MS + 50));
+    const refused = await till.get('/api/customers');
+    expect(refused.status).toBe(401);
+    expect(refused.body.error.message).toMatch(/revoked/);
   });
 
   test('a key is marked used by a request with its secret, not by a wrong secret or after revocation', async () => {

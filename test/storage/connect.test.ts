@@ -61,14 +61,18 @@ describe(`storage on ${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite'}`
   });
 
   it('leads every secondary index with workspace_id too', async () => {
+    // An expression index (the GIN of name keys) names its first column inside the expression:
+    // customer_name_keys(workspace_id, name) keys every entry by the workspace.
     const rows = await t.db.query<{ table_name: string; index_name: string; first_col: string }>(
-      `SELECT c.relname AS table_name, ci.relname AS index_name, a.attname AS first_col
+      `SELECT c.relname AS table_name, ci.relname AS index_name,
+              coalesce(a.attname, substring(pg_get_expr(i.indexprs, i.indrelid) from '^\\w+\\((\\w+)[,)]')) AS first_col
          FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid
          JOIN pg_class ci ON ci.oid = i.indexrelid
          JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = 'public'
-         JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = i.indkey[0]
+         LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = i.indkey[0] AND i.indkey[0] <> 0
         WHERE c.relname <> 'workspaces'`,
     );
+    expect(rows.map((r) => r.index_name)).toContain('customers_name_keys_idx');
     expect(rows.length).toBeGreaterThan(14);
     const found = rows.filter((r) => !INSTANCE_TABLES.includes(r.table_name));
     for (const name of Object.keys(INDEX_EXCEPTIONS)) expect(found.map((r) => r.index_name)).toContain(name);

@@ -51,13 +51,19 @@ const expected = (fragment: string, sort: 'id' | 'revenue', desc: boolean): numb
   return rows.map(([id]) => id);
 };
 
-async function allPages(fragment: string, sort: CustomerSortField, desc: boolean, limit: number) {
+async function allPages(
+  fragment: string,
+  sort: CustomerSortField,
+  desc: boolean,
+  limit: number,
+  workspace: number = ws,
+) {
   const ids: number[] = [];
   let after: { value: string | number | null; id: number } | null = null;
   for (;;) {
     const page = await listCustomerPage(
       db.db,
-      ws,
+      workspace,
       { visibleManager: null, search: { nameWords: searchWords(fragment) } },
       { field: sort, desc },
       after,
@@ -88,6 +94,66 @@ describe('name search pages', () => {
       const both = expected('мар орл', sort, desc);
       expect(both).toEqual(expected('орлова мария', sort, desc));
       expect(await allPages('мар орл', sort, desc, 7)).toEqual(both);
+    });
+  }
+});
+
+/**
+ * Every way a name search is walked (src/storage/queries/name-search.ts) against the same
+ * reference, on 600 customers built to reach each branch: one word expanding to one or a few
+ * stored words (walked per stored word), a prefix with more than EXPANSION_CAP stored words
+ * («зв»: 40 distinct surnames, walked through the customer index), two words that often meet
+ * (the driver's customers probed for the other), two that rarely meet (the walk gives up after
+ * WALK_FACTOR × the batch and the GIN index of name keys answers: «ярослава зимина»), a dense
+ * word beside a rare one (probed per GIN match), two dense words, and nobody at all.
+ */
+describe('name search strategies', () => {
+  const names = new Map<number, string>();
+  let wsAll: number;
+  const nameOf = (i: number) =>
+    [
+      i % 2 === 0 ? 'Ксения' : i % 10 === 1 ? 'Ярослава' : 'Ольга',
+      i % 3 === 0 ? 'Лебедева' : `Зв${i % 40}ина`,
+      [11, 581, 591, 2].includes(i) ? 'Зимина' : '',
+    ]
+      .filter((w) => w !== '')
+      .join(' ');
+
+  beforeAll(async () => {
+    wsAll = await db.workspace('strategies');
+    // One statement, as an import writes them (the words come from the statement trigger).
+    const rows = await db.db.query<{ id: number; name: string }>(
+      `INSERT INTO customers (workspace_id, name) SELECT $1, n FROM unnest($2::text[]) WITH ORDINALITY AS t (n, i)
+       ORDER BY i RETURNING id, name`,
+      [wsAll, Array.from({ length: 600 }, (_, i) => nameOf(i))],
+    );
+    for (const r of rows) names.set(r.id, r.name);
+  });
+
+  const QUERIES: [string, number][] = [
+    ['ксен', 300],
+    ['зв', 400],
+    ['ксения лебедева', 100],
+    ['ярослава зимина', 3],
+    ['зимина ярослава', 3],
+    ['зв ксен', 200],
+    ['зв ол', 160],
+    ['з я', 41],
+    ['зв з', 400],
+    ['ксения ярослава', 0],
+    ['лебедева зимина', 1],
+  ];
+  for (const desc of [false, true]) {
+    test(`each strategy pages exactly, ${desc ? 'newest' : 'oldest'} first`, async () => {
+      for (const [q, count] of QUERIES) {
+        const want = [...names]
+          .filter(([, n]) => matches(n, q))
+          .map(([id]) => id)
+          .sort((a, b) => (desc ? b - a : a - b));
+        expect(want.length, q).toBe(count);
+        for (const limit of [3, 7, 50])
+          expect(await allPages(q, 'id', desc, limit, wsAll), `${q} by ${limit}`).toEqual(want);
+      }
     });
   }
 });

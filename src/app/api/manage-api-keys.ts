@@ -5,6 +5,7 @@ import {
   listApiKeys as listKeys,
   revokeApiKey as revoke,
 } from '../../storage/queries/api-keys.ts';
+import { forgetApiKey } from './authenticate-api-key.ts';
 import { type Principal, requirePermission } from './principal.ts';
 
 export async function listApiKeys(db: Database, principal: Principal): Promise<ApiKeyRow[]> {
@@ -15,6 +16,7 @@ export async function listApiKeys(db: Database, principal: Principal): Promise<A
 export async function revokeApiKey(db: Database, principal: Principal, id: number): Promise<ApiKeyRow> {
   requirePermission(principal, 'keys:manage');
   const row = await revoke(db, principal.workspaceId, id);
+  forgetApiKey(db, principal.workspaceId, id);
   if (!row) throw new AppError('not_found', `no API key ${id}`);
   return row;
 }
