@@ -61,6 +61,30 @@ describe('customer name words', () => {
     expect(await found(ws, 'Андре\u0438\u0306')).toEqual([andrey]);
   });
 
+  test('the GIN keys of a name are its stored words, each prefixed with the workspace', async () => {
+    // customer_name_keys (0012) spells the folding and splitting of customer_name_words (0011)
+    // again as one inlinable expression: both must give the same words for any name.
+    const names = [
+      'Анна-Мария Ковалёва',
+      '  ИВАНОВ  Иван Петрович ',
+      "Sean O'Brien",
+      'Андре\u0438\u0306',
+      '№5, д.12 — кв. 7',
+      'Ёлкина ёлка ЁЛКА',
+      `${'я'.repeat(70)} ${'б'.repeat(64)}`,
+      '---',
+      '',
+    ];
+    const rows = await db.db.query<{ name: string; keys: string[] | null; words: string[] }>(
+      `SELECT n AS name, customer_name_keys(42, n) AS keys,
+              ARRAY(SELECT '42:' || w FROM customer_name_words(n) AS w ORDER BY 1) AS words
+         FROM unnest($1::text[]) AS n`,
+      [names],
+    );
+    for (const r of rows) expect([...new Set(r.keys ?? [])].sort(), r.name).toEqual(r.words);
+    expect(rows.find((r) => r.name.startsWith('Анна'))!.words).toEqual(['42:анна', '42:ковалева', '42:мария']);
+  });
+
   test('words follow a rename, a cleared name, a delete, and a many-row insert', async () => {
     const ws = await db.workspace('words-life');
     const id = await insertCustomer(db.db, ws, { name: 'Пётр Смирнов' });
