@@ -82,7 +82,11 @@ describe('customer name words', () => {
       [names],
     );
     for (const r of rows) expect([...new Set(r.keys ?? [])].sort(), r.name).toEqual(r.words);
-    expect(rows.find((r) => r.name.startsWith('Анна'))!.words).toEqual(['42:анна', '42:ковалева', '42:мария']);
+    expect(rows.find((r) => r.name.startsWith('Анна'))!.words).toEqual([
+      '42:анна',
+      '42:ковалева',
+      '42:мария',
+    ]);
   });
 
   test('words follow a rename, a cleared name, a delete, and a many-row insert', async () => {
