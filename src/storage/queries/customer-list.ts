@@ -161,12 +161,15 @@ type Raw = {
 
 const EXACT_KINDS = ['external', 'telegram', 'whatsapp', 'vk', 'max'];
 
+/** What every customer query holds whatever the filter: the workspace, and not merged away. */
+const ALWAYS = ['c.workspace_id = $1', 'c.merged_into IS NULL'];
+
 /**
  * The WHERE of a filter over `customers c` (workspace = `$1`, which the caller puts first in
  * `params`), its search included. The list, count, export and bulk changes share it.
  */
 export function customerWhere(filter: CustomerListFilter, p: Param): string[] {
-  const where = ['c.workspace_id = $1', 'c.merged_into IS NULL'];
+  const where = [...ALWAYS];
   if (filter.visibleManager !== null) where.push(`c.manager_id = ${p(filter.visibleManager)}`);
   if (filter.ids !== undefined) where.push(`c.id = ANY(${p(filter.ids)}::bigint[])`);
   if (filter.status?.length) where.push(`c.status = ANY(${p(filter.status)}::text[])`);
@@ -364,8 +367,8 @@ async function searchDrivenPage(
   const search = filter.search!;
   const dir = desc ? 'DESC' : 'ASC';
   const rest: CustomerListFilter = { ...filter, search: undefined };
-  // Anything besides the workspace and "not merged away" (a manager's visibility included).
-  const filtered = customerWhere(rest, () => '$0').length > 2;
+  // Any condition besides the ones every query has (a manager's visibility included).
+  const filtered = customerWhere(rest, () => '$0').length > ALWAYS.length;
   const words = search.nameWords?.length ? await expandNameWords(sql, workspaceId, search.nameWords) : null;
   const rows: Raw[] = [];
   let from = after?.id ?? null;

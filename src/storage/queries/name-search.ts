@@ -96,8 +96,8 @@ export function nameCandidatesSql(
 ): string | null {
   if (words.length === 0 || words.some((w) => w.words !== null && w.words.length === 0)) return null;
   const dir = opts.desc ? 'DESC' : 'ASC';
-  const after = (col: string) =>
-    opts.from === null ? '' : `AND ${col} ${opts.desc ? '<' : '>'} ${p(opts.from)}::bigint`;
+  const from = opts.from === null ? null : p(opts.from);
+  const after = (col: string) => (from === null ? '' : `AND ${col} ${opts.desc ? '<' : '>'} ${from}::bigint`);
   const driver = driverOf(words);
   const others = words.filter((w) => w !== driver);
   // Each other word must start some word of the same customer: one probe of the customer index.
