@@ -13,7 +13,9 @@
  *
  * The peer is the same use-case called in this process with the same number of calls in flight
  * (`getCustomerCard`, `searchCustomers`, `reportKpis`, …: the same SQL and the same JS, without
- * HTTP, authentication and JSON), so HTTP ÷ peer is what the HTTP layer adds.
+ * HTTP, authentication and JSON), so HTTP ÷ peer is what the HTTP layer adds. Each HTTP row also
+ * splits a request's CPU between the server process, the bench's own process (autocannon) and the
+ * rest of the machine (PostgreSQL, on a quiet machine), from /proc.
  */
 import { spawn } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -35,6 +37,7 @@ import { connect, type Database } from '../src/storage/connect.ts';
 import { findWorkspace } from '../src/storage/queries/workspaces.ts';
 import { freshPostgres } from './analytics-load.ts';
 import { emailOf, loadApiWorkspace } from './api-load.ts';
+import { cpuSplit } from './measure.ts';
 
 const SERVER = fileURLToPath(new URL('./api-server.ts', import.meta.url));
 
@@ -93,6 +96,8 @@ interface Measured {
   perSecond: number;
   requests: number;
   errors: number;
+  /** CPU ms per request: the server process, the rest of the machine (PostgreSQL), this one (autocannon). */
+  cpu?: { server: number; rest: number; self: number };
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -101,15 +106,16 @@ function percentile(sorted: number[], p: number): number {
 }
 
 async function overHttp(
-  port: number,
+  server: { port: number; pid: number | undefined },
   token: string,
   s: Scenario,
   connections: number,
   seconds: number,
 ): Promise<Measured> {
   const r = rng(7);
+  const before = cpuSplit(server.pid);
   const result = await autocannon({
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${server.port}`,
     connections,
     duration: seconds,
     timeout: 120,
@@ -121,6 +127,11 @@ async function overHttp(
       },
     ],
   });
+  const after = cpuSplit(server.pid);
+  const perRequest = (seconds: number) =>
+    result.requests.total > 0 ? (seconds * 1000) / result.requests.total : Number.NaN;
+  const serverCpu = after.server - before.server;
+  const self = after.self - before.self;
   return {
     p50: result.latency.p50,
     p99: result.latency.p99,
@@ -128,6 +139,11 @@ async function overHttp(
     perSecond: result.requests.average,
     requests: result.requests.total,
     errors: result.errors + result.non2xx + result.timeouts,
+    cpu: {
+      server: perRequest(serverCpu),
+      rest: perRequest(after.machine - before.machine - serverCpu - self),
+      self: perRequest(self),
+    },
   };
 }
 
@@ -248,7 +264,7 @@ function scenarios(db: Database, principal: Principal, customers: number, today:
   ];
 }
 
-async function startApi(url: string): Promise<{ port: number; stop(): void }> {
+async function startApi(url: string): Promise<{ port: number; pid: number | undefined; stop(): void }> {
   const child = spawn(process.execPath, ['--import', 'tsx', SERVER, url], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
@@ -257,7 +273,7 @@ async function startApi(url: string): Promise<{ port: number; stop(): void }> {
     lines.once('line', (l) => resolve(Number(l)));
     child.once('exit', (code) => reject(new Error(`api server exited ${code}`)));
   });
-  return { port, stop: () => child.stdin.end() };
+  return { port, pid: child.pid, stop: () => child.stdin.end() };
 }
 
 const fmt = (ms: number) => (ms < 10 ? ms.toFixed(2) : ms < 100 ? ms.toFixed(1) : Math.round(ms).toString());
@@ -294,6 +310,7 @@ export async function run(args: string[]): Promise<void> {
   let server = await startApi(url.toString());
   const rows: string[] = [];
   const restartRows: string[] = [];
+  const cpuRows: string[] = [];
   const firstCall = async (s: Scenario): Promise<number> => {
     const t0 = performance.now();
     const res = await fetch(`http://127.0.0.1:${server.port}${s.path(rng(1))}`, {
@@ -312,15 +329,19 @@ export async function run(args: string[]): Promise<void> {
       // connections, JIT, the database's buffers.
       const first = await firstCall(s);
       await s.peer(rng(1));
-      await overHttp(server.port, token, s, 1, 1);
+      await overHttp(server, token, s, 1, 1);
       for (const connections of s.levels) {
-        const http = await overHttp(server.port, token, s, connections, seconds);
+        const http = await overHttp(server, token, s, connections, seconds);
         const peer = args.includes('--no-peer') ? null : await inProcess(s, connections, seconds);
         const value = s.targetOf === 'p99' ? http.p99 : http.p50;
         const met = http.requests > 0 && value < s.target ? 'met' : 'NOT met';
         const line = `| ${s.name} | ${connections} | ${fmt(http.p50)} | ${fmt(http.p99)} | ${fmt(http.max)} | ${Math.round(http.perSecond)} | ${http.errors} | ${peer ? `${fmt(peer.p50)} / ${fmt(peer.p99)} | ${Math.round(peer.perSecond)} | ${(http.p99 / peer.p99).toFixed(2)}` : '– | – | –'} | ${fmt(first)} | ${s.targetOf} < ${s.target} ms: ${met} |`;
         log(line);
         rows.push(line);
+        const cpu = http.cpu!;
+        const cpuLine = `| ${s.name} | ${connections} | ${cpu.server.toFixed(3)} | ${cpu.rest.toFixed(3)} | ${cpu.self.toFixed(3)} |`;
+        log(`CPU ms per request: ${cpuLine}`);
+        cpuRows.push(cpuLine);
       }
     }
     // A restart (a deploy): the reports computed above were kept in the database, so the first
@@ -346,6 +367,10 @@ export async function run(args: string[]): Promise<void> {
       '| request | in flight | p50 ms | p99 ms | max ms | req/s | errors | peer p50 / p99 ms | peer calls/s | p99 ÷ peer p99 | first HTTP call ms | target |',
       '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
       ...rows,
+      '',
+      '| request | in flight | CPU ms per request: server | rest of the machine (PostgreSQL) | bench (autocannon) |',
+      '|---|---:|---:|---:|---:|',
+      ...cpuRows,
       '',
       '| request | first HTTP call after a restart ms |',
       '|---|---:|',

@@ -3,6 +3,7 @@
  * times every query and transaction (attributed to the src/ function that issued it), and
  * small formatting and argument helpers.
  */
+import { readFileSync } from 'node:fs';
 import type { Database, Sql } from '../src/storage/connect.ts';
 
 export const MB = 1024 * 1024;
@@ -207,4 +208,29 @@ export function intOption(args: string[], name: string, fallback: number): numbe
     : NaN;
   if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got "${raw}"`);
   return n;
+}
+
+/**
+ * CPU seconds used so far (user + system, from /proc; Linux only, else zeros): by process `pid`,
+ * by this process, and by the whole machine (every CPU's busy time). Differences over a run,
+ * ÷ its requests, split a request's CPU; the machine's minus the two processes is the rest (on a
+ * quiet machine running the database: PostgreSQL, whose backends may exit mid-run, so they are
+ * not summed one by one).
+ */
+export function cpuSplit(pid: number | undefined): { server: number; machine: number; self: number } {
+  const usage = process.cpuUsage();
+  const out = { server: 0, machine: 0, self: (usage.user + usage.system) / 1e6 };
+  try {
+    // cpu  user nice system idle iowait irq softirq steal …, in clock ticks (100 a second on Linux).
+    const ticks = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    out.machine = (ticks.reduce((a, b) => a + b, 0) - ticks[3]! - ticks[4]!) / 100;
+    if (pid !== undefined) {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.server = (Number(fields[11]) + Number(fields[12])) / 100;
+    }
+  } catch {
+    // Not Linux, or the server has exited: zeros.
+  }
+  return out;
 }
