@@ -265,7 +265,9 @@ function scenarios(db: Database, principal: Principal, customers: number, today:
 }
 
 async function startApi(url: string): Promise<{ port: number; pid: number | undefined; stop(): void }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', SERVER, url], {
+  // BENCH_SERVER_NODE_FLAGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") reaches the server alone.
+  const flags = (process.env.BENCH_SERVER_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...flags, '--import', 'tsx', SERVER, url], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const lines = createInterface({ input: child.stdout });

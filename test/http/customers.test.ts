@@ -76,6 +76,33 @@ describe('POST /api/customers and GET /api/customers/{id}', () => {
     expect(b.rfm.segment).not.toBeNull();
   });
 
+  test("the card's money is in the workspace currency, at once after a change; identifiers by kind, oldest first", async () => {
+    const ws = await api.workspace();
+    const created = await ws.owner.post('/api/customers', {
+      name: 'B',
+      external_id: 'b1',
+      phone: '+79160000001',
+    });
+    await ws.orders([order('ob1', 'b1', '2025-01-10', 700)], '2025-01-20');
+    const id = created.body.id as number;
+    expect((await ws.owner.get(`/api/customers/${id}`)).body.purchases.revenue).toEqual({
+      amount: '700.00',
+      currency: 'RUB',
+    });
+    expect((await ws.owner.patch('/api/settings', { currency: 'EUR' })).status).toBe(200);
+    const card = await ws.owner.get(`/api/customers/${id}`);
+    expect(card.body.purchases.revenue).toEqual({ amount: '700.00', currency: 'EUR' });
+    const orders = card.body.timeline.filter((t: { type: string }) => t.type === 'order');
+    expect(orders[0].order.amount).toEqual({ amount: '700.00', currency: 'EUR' });
+    // A second phone added later comes after the first; kinds in byte order.
+    await ws.owner.patch(`/api/customers/${id}`, { identifiers: [{ kind: 'phone', value: '+79160000002' }] });
+    expect((await ws.owner.get(`/api/customers/${id}`)).body.identifiers).toEqual([
+      { kind: 'external', value: 'b1' },
+      { kind: 'phone', value: '+79160000001' },
+      { kind: 'phone', value: '+79160000002' },
+    ]);
+  });
+
   test('a malformed body is 400, invalid fields are 422 with paths, unknown ids 404', async () => {
     const ws = await api.workspace();
     const bad = await ws.owner.send('POST', '/api/customers', {

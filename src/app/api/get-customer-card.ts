@@ -5,7 +5,6 @@
  * newest first.
  */
 import { AppError } from '../../core/errors.ts';
-import { resolveSettings } from '../../core/settings.ts';
 import type { Database } from '../../storage/connect.ts';
 import {
   type CustomerRecord,
@@ -18,6 +17,7 @@ import {
   type TimelineTask,
 } from '../../storage/queries/customer-card.ts';
 import type { IdentifierRow } from '../../storage/queries/identifiers.ts';
+import { getSettings } from '../workspace.ts';
 import type { CardPrediction } from './predictions.ts';
 import { type Principal, requirePermission, visibleManager } from './principal.ts';
 
@@ -83,7 +83,6 @@ export async function getCustomerCard(db: Database, principal: Principal, id: nu
     prediction,
     recommendations,
     fitReason,
-    settings,
   } = data!;
   const truncated = [orders, events, notes, doneTasks].some((l) => l.length > TIMELINE_LIMIT);
   const timeline: TimelineItem[] = [
@@ -111,7 +110,7 @@ export async function getCustomerCard(db: Database, principal: Principal, id: nu
     statusHistory,
     timeline,
     timelineTruncated: truncated,
-    currency: resolveSettings(settings).currency,
+    currency: (await getSettings(db, principal.workspaceId)).currency,
     predictions: {
       prediction: prediction && { ...prediction, fallbackReason: explain ? fitReason : null },
       recommendations,

@@ -281,30 +281,21 @@ export interface CustomerCardData {
   recommendations: RecommendationRow[];
   /** Why the last fit fell back to rules, if it did (null also when there is no fit). */
   fitReason: string | null;
-  /** The workspace's stored settings, key → value (unresolved). */
-  settings: Record<string, unknown>;
 }
 
 /**
- * The whole card in one statement: the customer (null when missing or not visible to
- * `visibleManager`) and, beside it, its identifiers, status history, orders with lines, events,
- * notes, done tasks, stored prediction and recommendations, and the workspace settings. A card
- * is the most frequent read; as eleven statements it cost eleven round trips, parses and plans
- * (at 1M customers and 10 requests in flight that, not the reads, set its latency).
+ * The card's statement text for one variant (manager-scoped or not, timeline cap), built once:
+ * the text is the prepared statement's key, looked up on every card.
  */
-export async function loadCustomerCard(
-  sql: Sql,
-  workspaceId: number,
-  id: number,
-  visibleManager: number | null,
-  limit: number,
-): Promise<CustomerCardData | null> {
-  const params: unknown[] = [workspaceId, id];
-  const scope = visibleTo('c.id', params, visibleManager);
+const cardTexts = new Map<string, string>();
+
+function cardText(scope: string, limit: number): string {
+  const key = `${limit}\u0000${scope}`;
+  let text = cardTexts.get(key);
+  if (text !== undefined) return text;
   const list = (from: string, order: string, row: string) =>
     `(SELECT coalesce(json_agg(t ORDER BY ${order}), '[]'::json) FROM (SELECT ${row} ${from} ORDER BY ${order} LIMIT ${limit}) t)`;
-  const rows = await sql.query<{ customer: Record<string, unknown>; parts: Record<string, unknown> }>(
-    `WITH c AS (SELECT ${CUSTOMER_COLUMNS} WHERE c.workspace_id = $1 AND c.id = $2 ${scope})
+  text = `WITH c AS (SELECT ${CUSTOMER_COLUMNS} WHERE c.workspace_id = $1 AND c.id = $2 ${scope})
      SELECT row_to_json(c) AS customer, json_build_object(
        'identifiers', (SELECT coalesce(json_agg(json_build_object('kind', i.kind, 'value', i.value)
                                           ORDER BY i.kind, i.created_at, i.value), '[]'::json)
@@ -340,11 +331,32 @@ export async function loadCustomerCard(
        'recommendations', (SELECT coalesce(json_agg(r ORDER BY r.rank), '[]'::json)
                              FROM (SELECT ${RECOMMENDATION_COLUMNS} FROM customer_recommendations r
                                     WHERE r.workspace_id = $1 AND r.customer_id = $2) r),
-       'fit_reason', (SELECT f.reason FROM model_fits f WHERE f.workspace_id = $1),
-       'settings', (SELECT coalesce(json_object_agg(st.key, st.value), '{}'::json)
-                      FROM settings st WHERE st.workspace_id = $1)
+       'fit_reason', (SELECT f.reason FROM model_fits f WHERE f.workspace_id = $1)
      ) AS parts
-     FROM c`,
+     FROM c`;
+  cardTexts.set(key, text);
+  return text;
+}
+
+/**
+ * The whole card in one statement: the customer (null when missing or not visible to
+ * `visibleManager`) and, beside it, its identifiers, status history, orders with lines, events,
+ * notes, done tasks, stored prediction and recommendations. A card is the most frequent read; as
+ * eleven statements it cost eleven round trips, parses and plans (at 1M customers and 10
+ * requests in flight that, not the reads, set its latency). The workspace's settings are not
+ * read here: the caller has them kept (queries/settings.ts).
+ */
+export async function loadCustomerCard(
+  sql: Sql,
+  workspaceId: number,
+  id: number,
+  visibleManager: number | null,
+  limit: number,
+): Promise<CustomerCardData | null> {
+  const params: unknown[] = [workspaceId, id];
+  const scope = visibleTo('c.id', params, visibleManager);
+  const rows = await sql.query<{ customer: Record<string, unknown>; parts: Record<string, unknown> }>(
+    cardText(scope, limit),
     params,
     // The most frequent read: kept prepared (it plans in ~1 ms, longer than it runs).
     { prepared: true },
@@ -361,7 +373,6 @@ export async function loadCustomerCard(
     prediction: (RawPrediction & { as_of: string }) | null;
     recommendations: RawRecommendation[];
     fit_reason: string | null;
-    settings: Record<string, unknown>;
   };
   return {
     customer: toCustomer(r.customer),
@@ -385,6 +396,5 @@ export async function loadCustomerCard(
     prediction: p.prediction && { ...toPrediction(p.prediction), asOf: p.prediction.as_of },
     recommendations: p.recommendations.map(toRecommendation),
     fitReason: p.fit_reason,
-    settings: p.settings,
   };
 }
