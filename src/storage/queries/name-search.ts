@@ -130,8 +130,13 @@ export function nameCandidatesSql(
   const keyed = others.filter((w) => w.words !== null);
   const dense = others.filter((w) => w.words === null);
   const keys = (w: NameWord) => p(w.words!.map((word) => `${workspaceId}:${word}`));
+  // The walk reads the driver's customers as a subquery, not from the drv CTE: the planner then
+  // knows they come in order and stops probing at the page's last match (from a CTE it sorted
+  // the matches, probing all of the driver's customers first). drv, for the count, is only
+  // computed when the walk came up short.
   return `WITH drv AS MATERIALIZED (${driverIds(walked)}),
-       walk AS MATERIALIZED (SELECT v.customer_id FROM drv v WHERE true ${probes('v.customer_id', others)}
+       walk AS MATERIALIZED (SELECT v.customer_id FROM (${driverIds(walked)}) v
+                              WHERE true ${probes('v.customer_id', others)}
                               ORDER BY 1 ${dir} LIMIT ${opts.batch})
      SELECT customer_id FROM walk
      UNION
