@@ -64,13 +64,11 @@ function live<T extends { mergedInto: number | null }>(id: number, c: T | null):
 
 export async function getCustomerCard(db: Database, principal: Principal, id: number): Promise<CustomerCard> {
   requirePermission(principal, 'customers:read');
-  const data = await loadCustomerCard(
-    db,
-    principal.workspaceId,
-    id,
-    visibleManager(principal),
-    TIMELINE_LIMIT + 1,
-  );
+  // The settings are kept (a round trip only every few seconds): read beside the card, not after it.
+  const [data, settings] = await Promise.all([
+    loadCustomerCard(db, principal.workspaceId, id, visibleManager(principal), TIMELINE_LIMIT + 1),
+    getSettings(db, principal.workspaceId),
+  ]);
   // live() throws unless there is a (visible, unmerged) customer, so `data` is there below.
   const customer = live(id, data?.customer ?? null);
   const {
@@ -110,7 +108,7 @@ export async function getCustomerCard(db: Database, principal: Principal, id: nu
     statusHistory,
     timeline,
     timelineTruncated: truncated,
-    currency: (await getSettings(db, principal.workspaceId)).currency,
+    currency: settings.currency,
     predictions: {
       prediction: prediction && { ...prediction, fallbackReason: explain ? fitReason : null },
       recommendations,

@@ -3,6 +3,7 @@
  * per-customer aggregates, status history, workspace stats and targets.
  */
 import type { Sql } from '../connect.ts';
+import { firstIdentifierSql } from './identifiers.ts';
 
 export { loadPurchaseColumns, type PurchaseColumns } from './purchase-columns.ts';
 
@@ -317,9 +318,8 @@ export async function loadCustomerContacts(
     email: string | null;
   }>(
     `SELECT c.id, c.name,
-            (SELECT value FROM customer_identifiers i WHERE i.workspace_id = c.workspace_id AND i.customer_id = c.id AND i.kind = 'external' ORDER BY created_at, value LIMIT 1) AS ext,
-            (SELECT value FROM customer_identifiers i WHERE i.workspace_id = c.workspace_id AND i.customer_id = c.id AND i.kind = 'phone' ORDER BY created_at, value LIMIT 1) AS phone,
-            (SELECT value FROM customer_identifiers i WHERE i.workspace_id = c.workspace_id AND i.customer_id = c.id AND i.kind = 'email' ORDER BY created_at, value LIMIT 1) AS email
+            ${firstIdentifierSql('external')} AS ext, ${firstIdentifierSql('phone')} AS phone,
+            ${firstIdentifierSql('email')} AS email
        FROM customers c WHERE c.workspace_id = $1 AND c.merged_into IS NULL`,
     [workspaceId],
   );

@@ -12,6 +12,7 @@
 import type { Day } from '../../core/day.ts';
 import type { RuleSet } from '../../core/segments/rules.ts';
 import type { Sql } from '../connect.ts';
+import { firstIdentifierSql } from './identifiers.ts';
 import { expandNameWords, nameCandidatesSql } from './name-search.ts';
 import {
   boughtCategorySql,
@@ -408,18 +409,11 @@ async function searchDrivenPage(
 }
 
 /**
- * The first phone and e-mail of the row's customer (the oldest binding of each kind), as columns
- * `phone` and `email`. Subqueries in the select list, so a sorted page computes them only for the
- * rows it returns. (One read of the identifiers for both, with array_agg … FILTER, measured no
- * faster at 1M customers.)
+ * The first phone and e-mail of the row's customer, as columns `phone` and `email`: subqueries in
+ * the select list, so a sorted page computes them only for the rows it returns. (One read of the
+ * identifiers for both, with array_agg … FILTER, measured no faster at 1M customers.)
  */
-const FIRST_CONTACTS = ['phone', 'email']
-  .map(
-    (kind) => `(SELECT i.value FROM customer_identifiers i
-       WHERE i.workspace_id = c.workspace_id AND i.customer_id = c.id AND i.kind = '${kind}'
-       ORDER BY i.created_at, i.value LIMIT 1) AS ${kind}`,
-  )
-  .join(', ');
+const FIRST_CONTACTS = `${firstIdentifierSql('phone')} AS phone, ${firstIdentifierSql('email')} AS email`;
 
 function toRow(r: Raw): CustomerListRow {
   return {

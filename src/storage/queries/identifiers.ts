@@ -59,3 +59,14 @@ export async function identifiersOf(
   );
   return rows.map((r) => ({ kind: r.kind, value: r.value, customerId: r.customer_id }));
 }
+
+/**
+ * The first identifier of `kind` of the customer `c` in the surrounding query (the oldest
+ * binding, then the smallest value), as a scalar subquery: one index-only probe of
+ * customer_identifiers_customer_kind_idx (migration 0013), which is in exactly this order.
+ */
+export function firstIdentifierSql(kind: IdentifierKind): string {
+  return `(SELECT i.value FROM customer_identifiers i
+       WHERE i.workspace_id = c.workspace_id AND i.customer_id = c.id AND i.kind = '${kind}'
+       ORDER BY i.created_at, i.value LIMIT 1)`;
+}
